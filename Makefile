@@ -1,0 +1,33 @@
+# Two commands do all set-up on a fresh machine with python3, make and git:
+#   make site   creates .venv on first use, installs the project, builds _site/
+#   make test   the same set-up, then the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+READY := $(VENV)/.ready
+
+.PHONY: site test serve check lint bench clean
+
+$(READY): pyproject.toml constraints.txt
+	@$(PYTHON) tools/make_venv.py $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
+	@touch $(READY)
+
+site: $(READY)
+	$(BIN)/python -m generator build
+
+check: $(READY)
+	$(BIN)/python -m generator check
+
+serve: $(READY)
+	$(BIN)/python -m generator serve
+
+test: $(READY)
+	$(BIN)/python -m ruff check generator tests bench tools
+	$(BIN)/python -m pytest
+
+bench: $(READY)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf _site .cache

@@ -1,0 +1,169 @@
+"""The build, top to bottom: load config → load content and catalogs → render Markdown → link →
+render pages → (write). Everything is read and linked before anything is written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from babel.support import NullTranslations
+
+from . import bodies
+from .catalogs import compile_catalog, coverage, load_catalogs, template_path
+from .config import SiteConfig, load_config
+from .content import Content, load_content
+from .errors import InputError, Problem
+from .render import (
+    check_templates,
+    data_files,
+    new_environment,
+    render_views,
+    sitemap,
+    static_files,
+    status_rows,
+)
+from .routes import Routes
+from .site import MISSING, OUTDATED, Linked, View, link_site
+
+
+@dataclass(frozen=True)
+class Built:
+    """A built site in memory: output files and what went into them."""
+
+    files: dict[str, bytes]
+    config: SiteConfig
+    content: Content
+    linked: Linked
+    warnings: tuple[Problem, ...]
+
+
+def site_date(root: Path) -> dt.date | None:
+    """The date the site shows: SOURCE_DATE_EPOCH, else the last commit's, else none (never the clock)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None:
+        try:
+            epoch = subprocess.run(
+                ["git", "-C", str(root), "log", "-1", "--format=%ct"],
+                capture_output=True, text=True, check=True, timeout=10,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            return None
+    try:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).date()
+    except ValueError:
+        return None
+
+
+def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCache | None = None, jobs: int = 1) -> Built:
+    """Build the whole site in memory; raise InputError with every problem found."""
+    config = load_config(root)
+    if base_url is not None:
+        config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    problems: list[Problem] = []
+    content = catalogs = None
+    try:
+        content = load_content(config)
+    except InputError as error:
+        problems += error.problems
+    try:
+        catalogs = load_catalogs(config)
+    except InputError as error:
+        problems += error.problems
+    routes = Routes(config.base_url)
+    translations = {
+        lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
+        for lang in config.languages
+    }
+    updated = site_date(root)
+    envs = {lang.code: new_environment(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
+    try:
+        check_templates(envs, root)
+    except InputError as error:
+        problems += error.problems
+    if content is None or catalogs is None:
+        raise InputError(problems)
+    rendered = bodies.render_bodies(content, cache=cache, jobs=jobs)
+    linked = link_site(config, content, rendered, routes)
+    problems += linked.problems
+    if problems:
+        raise InputError(problems)
+    template = _read_template(root)
+    cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
+    rows = status_rows(config, content, linked, routes, cover)
+    views = linked.views + tuple(_translation_views(config, routes, rows))
+    files = render_views(views, envs, root, extra=lambda view: {})
+    files.update(_not_found(config, envs, routes))
+    files.update(data_files(config, content, linked, routes))
+    files["sitemap.xml"] = sitemap(config, linked, routes)
+    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {routes.base_url if '://' in routes.base_url else routes.base_path}sitemap.xml\n".encode()
+    files.update(static_files(root))
+    warnings = tuple(
+        Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
+        for (lang, key), state in sorted(linked.states.items())
+        if state == OUTDATED
+    )
+    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings)
+
+
+def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
+    """The extracted .pot, if present, to measure coverage against."""
+    from babel.messages.pofile import read_po
+
+    path = template_path(root)
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def _translation_views(config: SiteConfig, routes: Routes, rows: list) -> list[View]:
+    """The /translations/ page in every language."""
+    views = []
+    for lang in config.languages:
+        alternates = [_alt(other, routes) for other in config.languages]
+        views.append(View("translations.html", lang, "translations", routes.output_file(routes.path(lang, "translations")), {
+            "state": "current",
+            "alternates": alternates,
+            "source_url": routes.url(config.language(config.default_language), "translations"),
+            "canonical": routes.absolute(lang, "translations"),
+            "status": rows,
+            "body_lang": lang.tag,
+        }))
+    return views
+
+
+def _alt(lang, routes: Routes):  # noqa: ANN001, ANN202
+    from .site import Alternate
+
+    return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
+
+
+def _not_found(config: SiteConfig, envs: dict, routes: Routes) -> dict[str, bytes]:
+    """404.html at the root: every language's message; a small script shows the path's language."""
+    from markupsafe import Markup
+
+    sections = [
+        Markup(envs[lang.code].get_template("notfound_message.html").render(lang=lang))
+        for lang in config.languages
+    ]
+    default = config.language(config.default_language)
+    env = envs[config.default_language]
+    title = env.from_string("{{ _('Page not found') }}").render()
+    html = env.get_template("notfound.html").render(sections=sections, default=default, title=title)
+    return {"404.html": html.encode("utf-8")}
+
+
+def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache: bodies.BodyCache | None = None, jobs: int = 1):  # noqa: ANN201
+    """Build, then write atomically into `out`; nothing is written if the build fails."""
+    from .write import check_output_dir, write_site
+
+    check_output_dir(out, root)
+    built = build_site(root, base_url=base_url, cache=cache, jobs=jobs)
+    stats = write_site(out, built.files, root)
+    return built, stats
+
+
+__all__ = ["Built", "build_site", "build_and_write", "site_date", "MISSING"]

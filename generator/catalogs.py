@@ -1,0 +1,149 @@
+"""UI strings: gettext catalogs read with Babel, checked strictly, compiled in memory."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.mofile import write_mo
+from babel.messages.plurals import get_plural
+from babel.messages.pofile import PoFileError, read_po
+from babel.support import NullTranslations, Translations
+from markupsafe import escape
+
+from .config import Language, SiteConfig
+from .errors import InputError, Problem, display_path
+from .textfile import read_text
+
+DOMAIN = "messages"
+_PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How much of a catalog is translated (fuzzy and partly filled plural entries do not count)."""
+
+    translated: int
+    total: int
+
+    @property
+    def percent(self) -> float:
+        """Translated share, 0-100."""
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def catalog_path(root: Path, lang: Language) -> Path:
+    """Where a language's catalog lives."""
+    return root / "locales" / lang.babel / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def template_path(root: Path) -> Path:
+    """The extracted message template."""
+    return root / "locales" / f"{DOMAIN}.pot"
+
+
+def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
+    """Parse .po text and check it: header, placeholders, plural forms; raise InputError."""
+    try:
+        catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
+    except PoFileError as error:
+        message, _, line = str(error).rpartition(" on ")
+        number = int(line) + 1 if line.isdigit() else 1
+        raise InputError([Problem(path, number, f"invalid catalog: {message}")]) from None
+    problems = []
+    if not re.search(r'^msgid ""\s*\nmsgstr ""\s*\n"', text, re.MULTILINE) or "Content-Type:" not in text:
+        problems.append(Problem(path, 1, 'catalog has no header: it must start with msgid "" and a msgstr with Content-Type and Plural-Forms'))
+    expected = get_plural(locale).num_plurals
+    if catalog.num_plurals != expected:
+        problems.append(Problem(path, _header_line(text), f"Plural-Forms says nplurals={catalog.num_plurals}; {locale} has {expected} plural forms"))
+    for message in catalog:
+        if message.id:
+            problems += [Problem(path, message.lineno or 1, p) for p in check_message(message, expected)]
+    if problems:
+        raise InputError(problems)
+    return catalog
+
+
+def _header_line(text: str) -> int:
+    """The line of the Plural-Forms header, or 1."""
+    for number, line in enumerate(text.split("\n"), start=1):
+        if "Plural-Forms:" in line:
+            return number
+    return 1
+
+
+def check_message(message: Message, plurals: int) -> list[str]:
+    """Problems with one entry: plural form count, placeholders the msgid does not have."""
+    problems = []
+    ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    if message.pluralizable and len(strings) != plurals:
+        problems.append(f"'{ids[0]}': {len(strings)} plural forms, expected {plurals}")
+    allowed = set().union(*(_PLACEHOLDER.findall(i) for i in ids))
+    for string in strings:
+        extra = set(_PLACEHOLDER.findall(string or "")) - allowed
+        if extra:
+            problems.append(f"'{ids[0]}': placeholder %({sorted(extra)[0]})s is not in the msgid")
+        elif string and not message.pluralizable and set(_PLACEHOLDER.findall(string)) != allowed:
+            missing = sorted(allowed - set(_PLACEHOLDER.findall(string)))[0]
+            problems.append(f"'{ids[0]}': msgstr lacks placeholder %({missing})s")
+        elif string and re.search(r"%(?!\(\w+\)[sdif]|%)", string):
+            problems.append(f"'{ids[0]}': a lone '%' must be written '%%'")
+    return problems
+
+
+def complete(message: Message) -> bool:
+    """True when every form is filled in and the entry is not fuzzy."""
+    strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
+    return bool(message.id) and not message.fuzzy and all(strings)
+
+
+def coverage(catalog: Catalog, template: Catalog | None = None) -> Coverage:
+    """Translated entries over the template's entries (or the catalog's own)."""
+    ids = [m.id for m in (template or catalog) if m.id]
+    done = sum(1 for i in ids if (m := catalog.get(i)) is not None and complete(m))
+    return Coverage(translated=done, total=len(ids))
+
+
+def compile_catalog(catalog: Catalog) -> Translations:
+    """In-memory translations holding only complete entries (the rest fall back to English)."""
+    usable = Catalog(locale=catalog.locale, domain=DOMAIN)
+    usable.mime_headers = catalog.mime_headers
+    for message in catalog:
+        if complete(message):
+            usable[message.id] = message
+    buffer = io.BytesIO()
+    write_mo(buffer, usable)
+    buffer.seek(0)
+    return Translations(fp=buffer, domain=DOMAIN)
+
+
+def load_catalogs(config: SiteConfig) -> dict[str, Catalog]:
+    """Read every language's catalog (a missing one means the UI shows English)."""
+    catalogs = {}
+    problems = []
+    for lang in config.languages:
+        path = catalog_path(config.root, lang)
+        if not path.is_file():
+            continue
+        try:
+            catalogs[lang.code] = parse_catalog(read_text(path, config.root), path=display_path(path, config.root), locale=lang.babel)
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return catalogs
+
+
+def safe_gettext(translations: NullTranslations) -> dict[str, object]:
+    """gettext callables whose results are escaped: Jinja's newstyle gettext marks them safe,
+    so a '<script>' in a msgstr would otherwise reach the page."""
+    return {
+        "gettext": lambda s: escape(translations.gettext(s)),
+        "ngettext": lambda s, p, n: escape(translations.ngettext(s, p, n)),
+        "pgettext": lambda c, s: escape(translations.pgettext(c, s)),
+        "npgettext": lambda c, s, p, n: escape(translations.npgettext(c, s, p, n)),
+    }

@@ -1,0 +1,409 @@
+"""Loading `content/`: language-neutral facts once, words per language, all checked."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .config import SiteConfig
+from .errors import InputError, Problem, display_path, line_of_key
+from .frontmatter import Document, parse_document
+from .schema import Field, check_table, parse_toml
+from .textfile import read_text
+
+STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
+CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
+
+CODE_FIELDS = {
+    "code": Field("int", "The status code, 100-599; must equal the file name.", True),
+    "related": Field("list[int]", "Related codes, most relevant first.", True),
+    "cacheable": Field("bool", "Heuristically cacheable by default (RFC 9110 §15.1).", True),
+    "body": Field("bool", "Whether a response with this code may carry content.", True),
+    "meaning": Field("list[table]", "One or more meanings; the first titles the page.", True),
+}
+
+MEANING_FIELDS = {
+    "phrase": Field("str", "The registered reason phrase, or the vendor's.", True),
+    "status": Field("str", "standard, deprecated, obsoleted, temporary, unused or unofficial.", True),
+    "spec": Field("str", "The defining document: a key of content/specs.toml."),
+    "section": Field("str", "The exact section of `spec` that defines the code."),
+    "former": Field("list[str]", "Former registered phrases."),
+    "vendor": Field("str", "Who uses an unofficial meaning."),
+    "source": Field("str", "The vendor's own documentation of an unofficial meaning."),
+    "id": Field("str", "Section id of this meaning in the body (required with several meanings)."),
+    "expires": Field("str", "Expiry date of a temporary registration (YYYY-MM-DD)."),
+}
+
+CODE_PAGE_FIELDS = {
+    "summary": Field("str", "One-line summary of the code.", True),
+    "phrase": Field("str", "The phrase in this language (not in the default language)."),
+    "phrases": Field("table[str]", "Phrases of the other meanings, keyed by meaning id."),
+    "source_hash": Field("str", "The version of the default-language page this translates."),
+}
+
+TEXT_PAGE_FIELDS = {
+    "title": Field("str", "The page title.", True),
+    "summary": Field("str", "One-line description.", True),
+    "source_hash": Field("str", "The version of the default-language page this translates."),
+}
+
+SPEC_FIELDS = {
+    "title": Field("str", "The document's title.", True),
+    "url": Field("str", "The document's canonical URL; sections link as url#section-N.", True),
+    "sections": Field("table[str]", "Section number -> section title, for each section cited.", True),
+}
+
+_CODE_FILE = re.compile(r"^(\d{3})\.(toml|md)$")
+_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A cited specification and the titles of its cited sections."""
+
+    name: str
+    title: str
+    url: str
+    sections: dict[str, str]
+
+    def section_url(self, section: str) -> str:
+        """The link to one exact section."""
+        return f"{self.url}#section-{section}"
+
+
+@dataclass(frozen=True)
+class Meaning:
+    """One meaning of a code: registered, or one vendor's."""
+
+    phrase: str
+    status: str
+    spec: str = ""
+    section: str = ""
+    former: tuple[str, ...] = ()
+    vendor: str = ""
+    source: str = ""
+    id: str = ""
+    expires: str = ""
+
+
+@dataclass(frozen=True)
+class Code:
+    """Language-neutral facts about one status code."""
+
+    code: int
+    related: tuple[int, ...]
+    cacheable: bool
+    body: bool
+    meanings: tuple[Meaning, ...]
+    path: str
+
+    @property
+    def klass(self) -> str:
+        """The class, e.g. '4xx'."""
+        return f"{self.code // 100}xx"
+
+    @property
+    def phrase(self) -> str:
+        """The phrase that titles the page (the first meaning's)."""
+        return self.meanings[0].phrase
+
+    @property
+    def official(self) -> bool:
+        """True when some meaning is in the IANA registry."""
+        return any(m.status != "unofficial" for m in self.meanings)
+
+
+@dataclass(frozen=True)
+class Framework:
+    """One library's constants for status codes."""
+
+    key: str
+    label: str
+    api: str
+    source: str
+    version: str
+    codes: dict[int, str]
+    aliases: dict[int, str]
+
+
+@dataclass(frozen=True)
+class Page:
+    """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
+
+    lang: str
+    key: str
+    path: str
+    meta: dict[str, Any]
+    body: str
+    body_line: int
+    text: str
+
+    @property
+    def source_hash(self) -> str:
+        """The default-language version this translation was made from ('' if unknown)."""
+        return self.meta.get("source_hash", "")
+
+
+@dataclass(frozen=True)
+class Content:
+    """All of `content/`, loaded and checked."""
+
+    codes: dict[int, Code]
+    pages: dict[tuple[str, str], Page]
+    specs: dict[str, Spec]
+    frameworks: tuple[Framework, ...]
+    page_keys: tuple[str, ...] = field(default=())
+
+    def page(self, lang: str, key: str) -> Page | None:
+        """The page in that language, or None when it is not translated."""
+        return self.pages.get((lang, key))
+
+
+def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
+    """Every page every language has: home, the classes, then the codes in order."""
+    return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
+
+
+def load_content(config: SiteConfig) -> Content:
+    """Read and check everything under `content/`; raise InputError listing every problem."""
+    root = config.root
+    problems: list[Problem] = []
+    specs = _collect(problems, load_specs, root)
+    codes: dict[int, Code] = {}
+    for path in sorted((root / "content" / "codes").glob("*")):
+        code = _collect(problems, load_code, path, root, specs or {})
+        if code is None:
+            continue
+        if code.code in codes:
+            problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {codes[code.code].path}"))
+        else:
+            codes[code.code] = code
+    frameworks = _collect(problems, load_constants, root) or ()
+    pages: dict[tuple[str, str], Page] = {}
+    for lang in config.languages:
+        for path in sorted((root / "content" / lang.code).glob("*")):
+            page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
+            if page is not None:
+                pages[(lang.code, page.key)] = page
+    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
+    problems += check_content(content, config)
+    if problems:
+        raise InputError(problems)
+    return content
+
+
+def _collect(problems: list[Problem], load: Any, *args: Any, **kwargs: Any) -> Any:
+    """Run a loader, adding its InputError's problems to `problems`; None on failure."""
+    try:
+        return load(*args, **kwargs)
+    except InputError as error:
+        problems += error.problems
+        return None
+
+
+def load_specs(root: Path) -> dict[str, Spec]:
+    """Read `content/specs.toml`."""
+    path = root / "content" / "specs.toml"
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    data = parse_toml(text, path=shown)
+    problems = []
+    specs = {}
+    for name, table in data.items():
+        at = line_of_key(text, name)
+        if not isinstance(table, dict):
+            problems.append(Problem(shown, at, f"'{name}' must be a table"))
+            continue
+        found = check_table(table, SPEC_FIELDS, path=shown, text=text, line=at, where=name)
+        problems += found
+        if not found:
+            specs[name] = Spec(name=name, **table)
+    if problems:
+        raise InputError(problems)
+    return specs
+
+
+def parse_code(text: str, *, path: str, stem: str, specs: dict[str, Spec]) -> Code:
+    """Parse one `content/codes/<code>.toml`."""
+    data = parse_toml(text, path=path)
+    problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
+    if problems:
+        raise InputError(problems)
+    code = data["code"]
+    if not 100 <= code <= 599:
+        problems.append(Problem(path, line_of_key(text, "code"), f"code {code} is outside 100-599"))
+    if stem != str(code):
+        problems.append(Problem(path, line_of_key(text, "code"), f"code {code} does not match the file name '{stem}'"))
+    meanings = []
+    starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[meaning]]"]
+    for index, table in enumerate(data["meaning"]):
+        at = starts[index] if index < len(starts) else 1
+        found = check_table(table, MEANING_FIELDS, path=path, text=text, line=at, where=f"meaning {index + 1}")
+        if not found:
+            found = _check_meaning(table, specs, several=len(data["meaning"]) > 1, path=path, text=text, line=at)
+        problems += found
+        if not found:
+            meanings.append(Meaning(**{**table, "former": tuple(table.get("former", ()))}))
+    if not data["meaning"]:
+        problems.append(Problem(path, line_of_key(text, "meaning"), "at least one [[meaning]] is required"))
+    ids = [m.id for m in meanings if m.id]
+    for dup in {i for i in ids if ids.count(i) > 1}:
+        problems.append(Problem(path, 1, f"meaning id '{dup}' is used twice"))
+    if problems:
+        raise InputError(problems)
+    return Code(
+        code=code,
+        related=tuple(data["related"]),
+        cacheable=data["cacheable"],
+        body=data["body"],
+        meanings=tuple(meanings),
+        path=path,
+    )
+
+
+def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bool, path: str, text: str, line: int) -> list[Problem]:
+    """Rules that tie a meaning's keys to its status."""
+    problems = []
+
+    def at(key: str) -> int:
+        return line_of_key(text, key, start=line)
+
+    status = table["status"]
+    if status not in STATUSES:
+        return [Problem(path, at("status"), f"status '{status}' must be one of {', '.join(STATUSES)}")]
+    if status == "unofficial":
+        for key in ("vendor", "source"):
+            if key not in table:
+                problems.append(Problem(path, line, f"an unofficial meaning needs '{key}'"))
+    else:
+        for key in ("spec", "section"):
+            if key not in table:
+                problems.append(Problem(path, line, f"a {status} meaning needs '{key}'"))
+        spec = specs.get(table.get("spec", ""))
+        if "spec" in table and spec is None and specs:
+            problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
+        elif spec is not None and table.get("section") not in spec.sections:
+            problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
+    if status == "temporary" and not re.match(r"^\d{4}-\d{2}-\d{2}$", table.get("expires", "")):
+        problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    if several and not _ID.match(table.get("id", "")):
+        problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))
+    source = table.get("source", "")
+    if source and not source.startswith("https://"):
+        problems.append(Problem(path, at("source"), "source must be an https:// URL"))
+    return problems
+
+
+def load_code(path: Path, root: Path, specs: dict[str, Spec]) -> Code:
+    """Read one facts file."""
+    shown = display_path(path, root)
+    match = _CODE_FILE.match(path.name)
+    text = read_text(path, root)
+    if not match or match.group(2) != "toml":
+        stem = path.name.split(".")[0]
+        if path.suffix != ".toml":
+            raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
+        return parse_code(text, path=shown, stem=stem, specs=specs)
+    return parse_code(text, path=shown, stem=match.group(1), specs=specs)
+
+
+def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:
+    """Parse one page in one language."""
+    document: Document = parse_document(text, path=path)
+    fields = CODE_PAGE_FIELDS if key.isdigit() else TEXT_PAGE_FIELDS
+    problems = check_table(document.meta, fields, path=path, text=document.meta_text, line=1)
+    if key.isdigit() and not default and "phrase" not in document.meta and not problems:
+        problems.append(Problem(path, 1, "missing required key 'phrase' (the phrase in this language)"))
+    if default:
+        for extra in ("phrase", "phrases", "source_hash"):
+            if extra in document.meta:
+                problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
+    if problems:
+        raise InputError(problems)
+    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, text=text)
+
+
+def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
+    """Read one Markdown page."""
+    shown = display_path(path, root)
+    key = path.name.removesuffix(".md")
+    if path.suffix != ".md" or not (key == "home" or key in CLASSES or _CODE_FILE.match(path.name)):
+        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md and home.md")])
+    return parse_page(read_text(path, root), path=shown, lang=lang, key=key, default=default)
+
+
+def load_constants(root: Path) -> tuple[Framework, ...]:
+    """Read `content/constants.toml`."""
+    path = root / "content" / "constants.toml"
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    data = parse_toml(text, path=shown)
+    fields = {
+        "label": Field("str", "The library's name.", True),
+        "api": Field("str", "The API holding the constants.", True),
+        "source": Field("str", "The upstream file checked.", True),
+        "version": Field("str", "The version checked.", True),
+        "codes": Field("table[str]", "Code -> constant.", True),
+        "aliases": Field("table[str]", "Code -> former or alternative name."),
+    }
+    problems = []
+    frameworks = []
+    for key, table in data.items():
+        at = line_of_key(text, key)
+        found = check_table(table, fields, path=shown, text=text, line=at, where=key) if isinstance(table, dict) else [Problem(shown, at, f"'{key}' must be a table")]
+        for name in ("codes", "aliases"):
+            for number in table.get(name, {}) if not found else ():
+                if not number.isdigit():
+                    found.append(Problem(shown, line_of_key(text, number, start=at), f"{key}.{name}: '{number}' is not a status code"))
+        problems += found
+        if not found:
+            frameworks.append(
+                Framework(
+                    key=key,
+                    label=table["label"],
+                    api=table["api"],
+                    source=table["source"],
+                    version=table["version"],
+                    codes={int(k): v for k, v in table["codes"].items()},
+                    aliases={int(k): v for k, v in table.get("aliases", {}).items()},
+                )
+            )
+    if problems:
+        raise InputError(problems)
+    return tuple(frameworks)
+
+
+def check_content(content: Content, config: SiteConfig) -> list[Problem]:
+    """Cross-file rules: every code has facts and an English page, related codes exist."""
+    problems = []
+    default = config.default_language
+    for code in content.codes.values():
+        if not (config.root / "content" / default / f"{code.code}.md").exists():
+            problems.append(Problem(code.path, 1, f"code {code.code} has no page content/{default}/{code.code}.md"))
+        for related in code.related:
+            if not (config.root / "content" / "codes" / f"{related}.toml").exists():
+                problems.append(Problem(code.path, line_of_key(_read_or_empty(config.root / code.path), "related"), f"related code {related} has no page"))
+    for (lang, key), page in content.pages.items():
+        if key.isdigit() and not (config.root / "content" / "codes" / f"{key}.toml").exists():
+            problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
+        elif lang != default and (default, key) not in content.pages:
+            problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
+        if key.isdigit() and int(key) in content.codes and lang != default:
+            ids = {m.id for m in content.codes[int(key)].meanings[1:]}
+            for meaning_id in page.meta.get("phrases", {}):
+                if meaning_id not in ids:
+                    problems.append(Problem(page.path, line_of_key("\n" + page.text.split("+++")[1], meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
+    for key in ("home", *CLASSES):
+        if (default, key) not in content.pages:
+            problems.append(Problem(f"content/{default}/{key}.md", 1, "required page is missing"))
+    return problems
+
+
+def _read_or_empty(path: Path) -> str:
+    """A file's text for locating a line, or '' if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""

@@ -1,0 +1,162 @@
+"""Markdown to HTML: a pure function of the text, so results can be cached and computed in parallel.
+
+Cross-links (`[[410]]`) become placeholders that `resolve_links` fills in per language; raw HTML is
+escaped; every heading needs an explicit id; only safe URL schemes and attributes pass.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.fenced_code import FencedBlockPreprocessor
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+
+XLINK_SYNTAX = r"\[\[(\d{3})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
+_PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
+_SAFE_SCHEMES = {"", "http", "https", "mailto"}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "data-xlink"},
+    "img": {"src", "alt", "title"},
+    "code": {"class"},
+    "th": {"style"},
+    "td": {"style"},
+}
+_ALIGN = re.compile(r"^text-align: (left|right|center);?$")
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_ID = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass(frozen=True)
+class XLink:
+    """A cross-link found in a body: target code, optional fragment, optional own text."""
+
+    code: int
+    fragment: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A body rendered to HTML with placeholders, and what the checks need to know of it."""
+
+    html: str
+    ids: tuple[str, ...]
+    links: tuple[XLink, ...]
+    blocks: tuple[str, ...]
+    problems: tuple[tuple[str, str], ...]  # (text to find the line by, message)
+    text: str
+
+
+class _CrossLinks(InlineProcessor):
+    """`[[404]]`, `[[404#vs-410]]`, `[[404|text]]` -> placeholder anchors."""
+
+    def __init__(self, md: markdown.Markdown) -> None:
+        super().__init__(XLINK_SYNTAX, md)
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+        element = etree.Element("a")
+        element.set("data-xlink", m.group(1) + (f"#{m.group(2)}" if m.group(2) else ""))
+        element.text = m.group(3) or ""
+        self.md.found_links.append(XLink(int(m.group(1)), m.group(2) or "", m.group(0)))
+        return element, m.start(0), m.end(0)
+
+
+class _Checks(Treeprocessor):
+    """Collect heading ids; refuse headings without ids, unsafe URLs and unknown attributes."""
+
+    def run(self, root: etree.Element) -> None:
+        for element in root.iter():
+            if element.tag in _HEADINGS:
+                self._heading(element)
+            allowed = _ALLOWED_ATTRIBUTES.get(element.tag, {"id"} if element.tag in _HEADINGS else set())
+            for name, value in list(element.attrib.items()):
+                if name not in allowed or (name == "style" and not _ALIGN.match(value)):
+                    self._problem(f"{name}=", f"attribute '{name}' is not allowed in Markdown")
+                    del element.attrib[name]
+                elif name in ("href", "src") and not _safe_url(value):
+                    self._problem(value, f"unsafe URL '{value}': use https:, http:, mailto: or a relative link")
+                    element.set(name, "#")
+
+    def _heading(self, element: etree.Element) -> None:
+        text = "".join(element.itertext()).strip()
+        if element.tag == "h1":
+            self._problem(text, "use '##' headings: '#' is the page title")
+        heading_id = element.get("id", "")
+        if not heading_id:
+            self._problem(text, f"heading '{text}' needs an id: add {{#some-id}}")
+        elif not _ID.match(heading_id):
+            self._problem(heading_id, f"heading id '{heading_id}' must be lowercase ASCII letters, digits and '-'")
+        elif heading_id in self.md.found_ids:
+            self._problem(heading_id, f"heading id '{heading_id}' is used twice")
+        else:
+            self.md.found_ids.append(heading_id)
+
+    def _problem(self, needle: str, message: str) -> None:
+        self.md.found_problems.append((needle, message))
+
+
+def _safe_url(url: str) -> bool:
+    """True for http(s), mailto and relative URLs, after removing what browsers ignore."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url))
+    try:
+        return urlsplit(cleaned).scheme.lower() in _SAFE_SCHEMES
+    except ValueError:
+        return False
+
+
+class _Strict(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        # Raw HTML is escaped, never passed through: contributors' text reaches readers as text.
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+        md.inlinePatterns.register(_CrossLinks(md), "xlink", 175)
+        md.treeprocessors.register(_Checks(md), "checks", 0)
+
+
+def new_markdown() -> markdown.Markdown:
+    """A Markdown converter with the project's extensions (reuse it: creating one is slow)."""
+    md = markdown.Markdown(extensions=["fenced_code", "tables", "attr_list", "sane_lists", _Strict()])
+    md.found_links, md.found_ids, md.found_problems = [], [], []
+    return md
+
+
+_shared: list[markdown.Markdown] = []
+
+
+def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
+    """Render a page body."""
+    if md is None:
+        if not _shared:
+            _shared.append(new_markdown())
+        md = _shared[0]
+    md.reset()
+    md.found_links, md.found_ids, md.found_problems = [], [], []
+    body = md.convert(text)
+    blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
+    return Rendered(
+        html=body,
+        ids=tuple(md.found_ids),
+        links=tuple(md.found_links),
+        blocks=blocks,
+        problems=tuple(md.found_problems),
+        text=text,
+    )
+
+
+def resolve_links(body: str, target: Callable[[int, str], tuple[str, str]]) -> str:
+    """Fill cross-link placeholders: `target(code, fragment)` gives (url, default text)."""
+
+    def replace(m: re.Match[str]) -> str:
+        url, default_text = target(int(m.group(1)), (m.group(2) or "")[1:])
+        text = m.group(3) or html.escape(default_text)
+        return f'<a href="{html.escape(url)}">{text}</a>'
+
+    return _PLACEHOLDER.sub(replace, body)

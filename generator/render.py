@@ -1,0 +1,225 @@
+"""Rendering: views to HTML with Jinja (autoescape, StrictUndefined, gettext), plus the site's
+JSON, sitemap, robots.txt, 404 page and static assets; all in memory."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal, format_percent
+from babel.support import NullTranslations
+from markupsafe import Markup
+
+from .catalogs import safe_gettext
+from .config import Language, SiteConfig
+from .content import Content
+from .errors import InputError, Problem, display_path
+from .routes import Routes
+from .site import MISSING, OUTDATED, Linked, View
+
+CSP = (
+    "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'"
+)
+
+
+@dataclass(frozen=True)
+class StatusRow:
+    """One language's line of the translation status table."""
+
+    lang: Language
+    total: int
+    translated: int
+    outdated: tuple[tuple[str, str], ...]
+    missing: tuple[tuple[str, str], ...]
+    coverage: float
+
+
+def language_name(lang: Language) -> str:
+    """The language's own name for itself, from CLDR, capitalised for a menu."""
+    name = lang.locale.get_display_name(lang.locale) or lang.code
+    return name[:1].upper() + name[1:]
+
+
+def new_environment(root: Path, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> jinja2.Environment:
+    """A Jinja environment for one language."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(root / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_callables(**safe_gettext(translations), newstyle=True)  # type: ignore[attr-defined]
+    locale = lang.locale
+    env.globals.update(
+        url=routes.url,
+        asset=routes.asset,
+        json_url=routes.json_url,
+        language_name=language_name,
+        number=lambda n: format_decimal(n, locale=locale),
+        percent=lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
+        format_iso_date=lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
+        updated=format_date(updated, format="long", locale=locale) if updated else "",
+        csp=Markup(CSP),
+        base_path=routes.base_path,
+        translations_url=routes.url(lang, "translations"),
+    )
+    return env
+
+
+def template_problem(error: Exception, root: Path) -> Problem:
+    """A template error as `templates/x.html:line: message`."""
+    templates = (root / "templates").resolve()
+    if isinstance(error, jinja2.TemplateSyntaxError):
+        name = error.filename or error.name or "?"
+        return Problem(display_path(Path(name), root), error.lineno, f"template syntax error: {error.message}")
+    for frame in reversed(traceback.extract_tb(error.__traceback__)):
+        path = Path(frame.filename)
+        if path.is_absolute() and templates in path.resolve().parents:
+            return Problem(display_path(path, root), frame.lineno or 1, f"template error: {error}")
+    return Problem("templates", 1, f"template error: {error}")
+
+
+def check_templates(envs: dict[str, jinja2.Environment], root: Path) -> None:
+    """Compile every template up front so a syntax error anywhere is reported, with its line."""
+    env = next(iter(envs.values()))
+    problems = []
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        try:
+            env.get_template(name)
+        except jinja2.TemplateSyntaxError as error:
+            problems.append(template_problem(error, root))
+    if problems:
+        raise InputError(problems)
+
+
+def render_views(views: tuple[View, ...], envs: dict[str, jinja2.Environment], root: Path, extra: Callable[[View], dict[str, Any]]) -> dict[str, bytes]:
+    """Render every view; two views writing one file is an error."""
+    files: dict[str, bytes] = {}
+    owners: dict[str, str] = {}
+    problems = []
+    for view in views:
+        owner = view.context["page"].path if "page" in view.context else view.key
+        if view.output in files:
+            problems.append(Problem(owner, 1, f"output {view.output} is also written by {owners[view.output]}"))
+            continue
+        try:
+            html = envs[view.lang.code].get_template(view.template).render(lang=view.lang, **view.context, **extra(view))
+        except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
+            problems.append(template_problem(error, root))
+            break
+        files[view.output] = html.encode("utf-8")
+        owners[view.output] = owner
+    if problems:
+        raise InputError(problems)
+    return files
+
+
+def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]) -> list[StatusRow]:
+    """Per language: pages translated, outdated, missing; catalog coverage."""
+    rows = []
+    for lang in config.languages:
+        keys = content.page_keys
+        states = {k: linked.states[(lang.code, k)] for k in keys}
+        rows.append(StatusRow(
+            lang=lang,
+            total=len(keys),
+            translated=sum(1 for s in states.values() if s != MISSING),
+            outdated=tuple((k, routes.url(lang, k)) for k in keys if states[k] == OUTDATED),
+            missing=tuple((k, routes.url(lang, k)) for k in keys if states[k] == MISSING),
+            coverage=100.0 if lang.code == config.default_language else coverage.get(lang.code, 0.0),
+        ))
+    return rows
+
+
+def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int) -> dict[str, Any]:
+    """One code's data as published in /404.json."""
+    code = content.codes[number]
+    ref = linked.refs[lang.code][number]
+    return {
+        "code": number,
+        "phrase": code.phrase,
+        "phrase_local": ref.local or code.phrase,
+        "class": code.klass,
+        "summary": ref.summary,
+        "url": routes.url(lang, str(number)),
+        "cacheable": code.cacheable,
+        "body_allowed": code.body,
+        "meanings": [
+            {
+                "phrase": m.phrase,
+                "status": m.status,
+                "vendor": m.vendor or None,
+                "specification": content.specs[m.spec].section_url(m.section) if m.spec else None,
+                "source": m.source or None,
+                "former_phrases": list(m.former),
+            }
+            for m in code.meanings
+        ],
+        "constants": {f.key: f.codes.get(number) for f in content.frameworks},
+        "translation": linked.states[(lang.code, str(number))],
+    }
+
+
+def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes) -> dict[str, bytes]:
+    """`/404.json` per code and `/codes.json` per language."""
+    files = {}
+    for lang in config.languages:
+        prefix = f"{lang.prefix}/" if lang.prefix else ""
+        everything = []
+        for number in sorted(content.codes):
+            item = code_json(linked, content, lang, routes, config.default_language, number)
+            everything.append(item)
+            files[f"{prefix}{number}.json"] = _json(item)
+        files[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
+    return files
+
+
+def _json(data: Any) -> bytes:
+    """Deterministic, readable JSON."""
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def sitemap(config: SiteConfig, linked: Linked, routes: Routes) -> bytes:
+    """sitemap.xml with an xhtml:link alternate for every translated language version."""
+    from xml.sax.saxutils import quoteattr
+
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
+    ]
+    for view in linked.views:
+        if view.context["state"] == MISSING:
+            continue
+        lines.append(f"<url><loc>{_xml(routes.absolute(view.lang, view.key))}</loc>")
+        for alt in view.context["alternates"]:
+            if alt.state != MISSING:
+                lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(alt.lang.tag)} href={quoteattr(alt.absolute)}/>')
+        lines.append("</url>")
+    lines.append("</urlset>")
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text)
+
+
+def static_files(root: Path) -> dict[str, bytes]:
+    """Everything under templates/static/, copied to static/."""
+    base = root / "templates" / "static"
+    return {
+        f"static/{p.relative_to(base).as_posix()}": p.read_bytes()
+        for p in sorted(base.rglob("*"))
+        if p.is_file()
+    }

@@ -1,0 +1,265 @@
+"""Linking: from loaded content and rendered bodies to one view per output page, with every
+cross-link, back-link, translation state and alternate decided before any template runs."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from .config import Language, SiteConfig
+from .content import CLASSES, Code, Content, Page
+from .errors import Problem, line_of_text
+from .markup import Rendered, resolve_links
+from .routes import Routes
+
+SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
+
+
+def source_hash(page: Page) -> str:
+    """The version of a default-language page that translations record (12 hex digits)."""
+    words = "\n".join([page.meta.get("title", ""), page.meta.get("summary", ""), page.body.strip()])
+    return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class Badge:
+    """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
+
+    status: str
+    vendor: str = ""
+    expires: str = ""
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    """A code as lists and links show it in one language."""
+
+    code: int
+    klass: str
+    phrase: str
+    local: str
+    summary: str
+    url: str
+    official: bool
+    badges: tuple[Badge, ...]
+
+    @property
+    def title(self) -> str:
+        """'404 Not Found', or '404 Не найдено' in a language with a translated phrase."""
+        return f"{self.code} {self.local or self.phrase}"
+
+
+@dataclass(frozen=True)
+class Alternate:
+    """The same page in another language."""
+
+    lang: Language
+    url: str
+    absolute: str
+    state: str
+
+
+@dataclass(frozen=True)
+class View:
+    """One HTML page to render: its template, language, output file and context."""
+
+    template: str
+    lang: Language
+    key: str
+    output: str
+    context: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Linked:
+    """The whole linked site: views plus what JSON and the sitemap need."""
+
+    views: tuple[View, ...]
+    refs: dict[str, dict[int, CodeRef]]
+    states: dict[tuple[str, str], str]
+    problems: tuple[Problem, ...]
+
+
+def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, str], str]:
+    """source / current / outdated / missing for every language and page key."""
+    states = {}
+    for key in content.page_keys:
+        english = content.page(config.default_language, key)
+        current = source_hash(english) if english else ""
+        for lang in config.languages:
+            page = content.page(lang.code, key)
+            if lang.code == config.default_language:
+                states[(lang.code, key)] = SOURCE
+            elif page is None:
+                states[(lang.code, key)] = MISSING
+            else:
+                states[(lang.code, key)] = CURRENT if page.source_hash == current else OUTDATED
+    return states
+
+
+def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str, dict[int, CodeRef]]:
+    """Every code as shown in each language."""
+    refs: dict[str, dict[int, CodeRef]] = {}
+    for lang in config.languages:
+        refs[lang.code] = {}
+        for number, code in sorted(content.codes.items()):
+            page = content.page(lang.code, str(number)) or content.page(config.default_language, str(number))
+            assert page is not None  # load_content guarantees the default-language page
+            local = page.meta.get("phrase", "") if lang.code != config.default_language else ""
+            refs[lang.code][number] = CodeRef(
+                code=number,
+                klass=code.klass,
+                phrase=code.phrase,
+                local=local if local != code.phrase else "",
+                summary=page.meta["summary"],
+                url=routes.url(lang, str(number)),
+                official=code.official,
+                badges=tuple(Badge(m.status, m.vendor, m.expires) for m in code.meanings),
+            )
+    return refs
+
+
+def check_bodies(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], states: dict[tuple[str, str], str]) -> list[Problem]:
+    """Markdown problems, links to missing codes or sections, and translations whose structure
+    differs from their current source."""
+    problems = []
+    default = config.default_language
+    for (lang, key), body in sorted(rendered.items()):
+        page = content.pages[(lang, key)]
+
+        def line(needle: str, page: Page = page) -> int:
+            return line_of_text(page.body, needle, offset=page.body_line - 1)
+
+        for needle, message in body.problems:
+            problems.append(Problem(page.path, line(needle), message))
+        for link in body.links:
+            target = rendered.get((default, str(link.code)))
+            if link.code not in content.codes:
+                problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
+            elif link.fragment and target is not None and link.fragment not in target.ids:
+                problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
+        if key.isdigit() and int(key) in content.codes:
+            for meaning in content.codes[int(key)].meanings:
+                if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
+                    problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
+        source = rendered.get((default, key))
+        if lang != default and states[(lang, key)] == CURRENT and source is not None:
+            problems += [Problem(page.path, page.body_line, m) for m in compare_structure(body, source)]
+    return problems
+
+
+def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
+    """How a translation's section ids, cross-links and code blocks differ from its source."""
+    problems = []
+    if translation.ids != source.ids:
+        problems.append(f"section ids {list(translation.ids)} differ from the source's {list(source.ids)}")
+    ours = sorted({(x.code, x.fragment) for x in translation.links})
+    theirs = sorted({(x.code, x.fragment) for x in source.links})
+    if ours != theirs:
+        extra = sorted(set(ours) - set(theirs))
+        lacking = sorted(set(theirs) - set(ours))
+        problems.append(f"cross-links differ from the source: extra {extra}, missing {lacking}")
+    if translation.blocks != source.blocks:
+        problems.append("code blocks differ from the source's: copy them verbatim")
+    return problems
+
+
+def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:
+    """Decide every page's view: bodies with links resolved, related and referencing codes,
+    neighbours, breadcrumbs, alternates and translation state."""
+    states = translation_states(config, content)
+    refs = code_refs(config, content, routes)
+    problems = check_bodies(config, content, rendered, states)
+    default = config.default_language
+    referenced_by: dict[int, set[int]] = defaultdict(set)
+    for (lang, key), body in rendered.items():
+        if lang == default and key.isdigit():
+            for link in body.links:
+                if link.code != int(key):
+                    referenced_by[link.code].add(int(key))
+    classes = {k: [r for r in refs[default].values() if r.klass == k] for k in CLASSES}
+    numbers = sorted(content.codes)
+    views = []
+    for lang in config.languages:
+        own = refs[lang.code]
+
+        def body_html(key: str, lang: Language = lang, own: dict[int, CodeRef] = own) -> str:
+            source = rendered.get((lang.code, key)) or rendered[(default, key)]
+            return resolve_links(source.html, lambda target, frag: (routes.url(lang, str(target), frag), own[target].title if target in own else str(target)))
+
+        def common(key: str, lang: Language = lang) -> dict[str, Any]:
+            page = content.page(lang.code, key) or content.page(default, key)
+            assert page is not None
+            state = states[(lang.code, key)]
+            alternates = [
+                Alternate(other, routes.url(other, key), routes.absolute(other, key), states[(other.code, key)])
+                for other in config.languages
+            ]
+            return {
+                "page": page,
+                "state": state,
+                "body": body_html(key),
+                "body_lang": config.language(default).tag if state == MISSING else lang.tag,
+                "alternates": alternates,
+                "source_url": routes.url(config.language(default), key),
+                "canonical": routes.absolute(config.language(default) if state == MISSING else lang, key),
+                "path": routes.path(lang, key),
+            }
+
+        views.append(View("home.html", lang, "home", routes.output_file(routes.path(lang, "home")), {
+            **common("home"),
+            "total": len(content.codes),
+            "classes": [(k, _class_title(content, lang.code, default, k), [own[r.code] for r in classes[k]]) for k in CLASSES],
+        }))
+        for index, klass in enumerate(CLASSES):
+            views.append(View("class.html", lang, klass, routes.output_file(routes.path(lang, klass)), {
+                **common(klass),
+                "klass": klass,
+                "title": _class_title(content, lang.code, default, klass),
+                "codes": [own[r.code] for r in classes[klass]],
+                "previous": CLASSES[index - 1] if index else None,
+                "next": CLASSES[index + 1] if index + 1 < len(CLASSES) else None,
+            }))
+        for index, number in enumerate(numbers):
+            code = content.codes[number]
+            key = str(number)
+            views.append(View("code.html", lang, key, routes.output_file(routes.path(lang, key)), {
+                **common(key),
+                "code": code,
+                "ref": own[number],
+                "class_title": _class_title(content, lang.code, default, code.klass),
+                "meanings": _meanings(code, content, lang, default),
+                "related": [own[c] for c in code.related],
+                "referenced_by": [own[c] for c in sorted(referenced_by[number]) if c not in code.related],
+                "previous": own[numbers[index - 1]] if index else None,
+                "next": own[numbers[index + 1]] if index + 1 < len(numbers) else None,
+                "constants": [(f, f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
+            }))
+    return Linked(views=tuple(views), refs=refs, states=states, problems=tuple(problems))
+
+
+def _class_title(content: Content, lang: str, default: str, klass: str) -> str:
+    """A class's title in a language, falling back to the default language."""
+    page = content.page(lang, klass) or content.page(default, klass)
+    return page.meta["title"] if page else klass
+
+
+def _meanings(code: Code, content: Content, lang: Language, default: str) -> list[dict[str, Any]]:
+    """Each meaning with its translated phrase and the exact specification section it links."""
+    page = content.page(lang.code, str(code.code))
+    result = []
+    for index, meaning in enumerate(code.meanings):
+        local = ""
+        if page is not None and lang.code != default:
+            local = page.meta.get("phrase", "") if index == 0 else page.meta.get("phrases", {}).get(meaning.id, "")
+        spec = content.specs.get(meaning.spec)
+        result.append({
+            "meaning": meaning,
+            "local": local if local != meaning.phrase else "",
+            "spec": spec,
+            "section_title": spec.sections.get(meaning.section, "") if spec else "",
+            "spec_url": spec.section_url(meaning.section) if spec else "",
+        })
+    return result

@@ -1,0 +1,144 @@
+"""Writing the site: refuse unsafe output directories, stage beside the target, swap atomically.
+
+Unchanged files are hard-linked into the staging directory rather than rewritten, so their bytes
+and modification times stay as they were; the swap itself is two renames under a lock."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import OutputRefused
+
+MANIFEST = ".generator-manifest"
+PROTECTED = ("content", "templates", "locales", "generator", "tests", ".git")
+
+
+@dataclass(frozen=True)
+class WriteStats:
+    """How many files a write changed, kept and removed."""
+
+    written: int
+    unchanged: int
+    removed: int
+
+
+def check_output_dir(out: Path, root: Path) -> None:
+    """Raise OutputRefused unless `out` is safe to replace wholesale."""
+    if out.is_symlink():
+        raise OutputRefused(f"{out}: the output directory is a symlink; give the real path")
+    real = out.resolve()
+    project = root.resolve()
+    home = Path.home().resolve()
+    if real == Path(real.anchor) or real == home:
+        raise OutputRefused(f"{out}: refusing to use {real} as the output directory")
+    if real == project or real in project.parents:
+        raise OutputRefused(f"{out}: the output directory may not be the project root or above it")
+    for name in PROTECTED:
+        guarded = (project / name).resolve()
+        if real == guarded or guarded in real.parents:
+            raise OutputRefused(f"{out}: the output directory may not be inside {name}/")
+    if not real.exists():
+        return
+    if not real.is_dir():
+        raise OutputRefused(f"{out}: exists and is not a directory")
+    if (real / ".git").exists():
+        raise OutputRefused(f"{out}: holds a .git directory; refusing to replace it")
+    present = set(_files(real))
+    if not present:
+        return
+    manifest = real / MANIFEST
+    if not manifest.is_file():
+        raise OutputRefused(f"{out}: holds files the generator did not write; empty it or choose another directory")
+    written = set(manifest.read_text(encoding="utf-8").splitlines()) | {MANIFEST}
+    foreign = sorted(present - written)
+    if foreign:
+        raise OutputRefused(f"{out}: holds files the generator did not write, e.g. {foreign[0]}; remove them or choose another directory")
+
+
+def _files(directory: Path) -> Iterator[str]:
+    """Relative paths of every file and symlink below `directory`."""
+    for dirpath, _, filenames in os.walk(directory):
+        for name in filenames:
+            yield (Path(dirpath) / name).relative_to(directory).as_posix()
+
+
+@contextmanager
+def output_lock(out: Path) -> Iterator[None]:
+    """Hold an exclusive lock beside `out` for the duration; a second build refuses at once.
+    flock is released by the kernel even when the holder is killed."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = out.parent / f".{out.name}.lock"
+    with open(lock_path, "a+b") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise OutputRefused(f"{out}: another build is writing this directory") from None
+        yield
+
+
+def _remove_stale(out: Path) -> None:
+    """Remove staging and old directories left by a build that was killed (we hold the lock)."""
+    for stale in out.parent.glob(f".{out.name}.staging-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def write_site(out: Path, files: Mapping[str, bytes], root: Path) -> WriteStats:
+    """Replace `out` with exactly `files`, atomically; unchanged files keep their inode and mtime."""
+    out = Path(os.path.abspath(out))
+    check_output_dir(out, root)
+    with output_lock(out):
+        _remove_stale(out)
+        staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+        old = out.parent / f".{out.name}.old-{os.getpid()}"
+        try:
+            stats = _stage(staging, out, files)
+            if out.exists():
+                os.rename(out, old)
+            os.rename(staging, out)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            if old.exists() and not out.exists():
+                os.rename(old, out)
+            raise
+        shutil.rmtree(old, ignore_errors=True)
+    return stats
+
+
+def _stage(staging: Path, out: Path, files: Mapping[str, bytes]) -> WriteStats:
+    """Fill the staging directory: link files whose bytes are unchanged, write the rest."""
+    written = unchanged = 0
+    made: set[Path] = set()
+    for name in sorted(files):
+        data = files[name]
+        target = staging / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        previous = out / name
+        if _same_bytes(previous, data):
+            os.link(previous, target)
+            unchanged += 1
+        else:
+            target.write_bytes(data)
+            written += 1
+    (staging / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
+    old_names = set(_files(out)) - {MANIFEST} if out.exists() else set()
+    return WriteStats(written=written, unchanged=unchanged, removed=len(old_names - set(files)))
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    """True when `path` is a regular file holding exactly `data`."""
+    try:
+        if path.is_symlink() or path.stat().st_size != len(data):
+            return False
+        return path.read_bytes() == data
+    except OSError:
+        return False

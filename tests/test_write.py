@@ -1,0 +1,109 @@
+"""Writing: atomic swap, unchanged files kept, unsafe output directories refused."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from generator.errors import EXIT_INPUT, EXIT_OUTPUT, OutputRefused
+from generator.write import MANIFEST, output_lock, write_site
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_write_replaces_and_keeps_unchanged_files(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    first = write_site(out, {"a.html": b"A", "b/index.html": b"B"}, tmp_path / "project")
+    assert first.written == 2
+    inode = (out / "a.html").stat().st_ino
+    second = write_site(out, {"a.html": b"A", "c.html": b"C"}, tmp_path / "project")
+    assert (second.written, second.unchanged, second.removed) == (1, 1, 1)
+    assert snapshot(out) == {"a.html": b"A", "c.html": b"C", MANIFEST: b"a.html\nc.html\n"}
+    assert (out / "a.html").stat().st_ino == inode  # not rewritten
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith(".lock")] == []
+
+
+def test_cli_build_writes_site_and_summary(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    code, out, err = cli("--root", str(root), "build")
+    assert code == 0, err
+    assert (root / "_site" / "index.html").is_file()
+    summary = out.splitlines()[-1]
+    assert summary.startswith("Built ") and " pages in 3 languages in " in summary
+
+
+def test_failed_build_leaves_previous_site(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build")[0] == 0
+    before = snapshot(root / "_site")
+    (root / "content/en/410.md").write_text('+++\nsummary = "x"\n+++\n## A {#meaning}\n\nSee [[999]].\n')
+    (root / "content/codes/404.toml").write_text("code = 404\n")
+    code, _, err = cli("--root", str(root), "build")
+    assert code == EXIT_INPUT
+    lines = err.splitlines()
+    assert "content/en/410.md:6: link to code 999, which has no page" not in lines  # content errors stop first
+    assert lines[0].startswith("content/codes/404.toml:1: missing required key")
+    assert lines[-1].endswith("nothing was written.")
+    assert "Traceback" not in err
+    assert snapshot(root / "_site") == before
+
+
+@pytest.mark.parametrize("target", [".", "..", "content", "templates", "locales", "content/en"])
+def test_output_inside_sources_is_refused(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], target: str) -> None:
+    root = make_project()
+    before = snapshot(root)
+    code, _, err = cli("--root", str(root), "build", "--out", str(root / target))
+    assert code == EXIT_OUTPUT
+    assert err.startswith("error: ") and err.count("\n") == 1
+    assert snapshot(root) == before
+
+
+def test_output_with_foreign_files_or_git_is_refused(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    root = make_project()
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("mine")
+    code, _, err = cli("--root", str(root), "build", "--out", str(docs))
+    assert code == EXIT_OUTPUT and "did not write" in err
+    assert (docs / "notes.txt").read_text() == "mine"
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    assert cli("--root", str(root), "build", "--out", str(repo))[0] == EXIT_OUTPUT
+    link = tmp_path / "link"
+    link.symlink_to(root)
+    assert cli("--root", str(root), "build", "--out", str(link))[0] == EXIT_OUTPUT
+    assert cli("--root", str(root), "build", "--out", "/")[0] == EXIT_OUTPUT
+    assert cli("--root", str(root), "build", "--out", str(Path.home()))[0] == EXIT_OUTPUT
+
+
+def test_a_file_added_to_the_output_later_blocks_the_next_build(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build")[0] == 0
+    (root / "_site" / "CNAME").write_text("example.org")
+    code, _, err = cli("--root", str(root), "build")
+    assert code == EXIT_OUTPUT and "CNAME" in err
+    assert (root / "_site" / "CNAME").is_file()
+
+
+def test_second_concurrent_build_refuses(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with output_lock(out):
+        with pytest.raises(OutputRefused, match="another build"):
+            write_site(out, {"a.html": b"A"}, tmp_path / "project")
+    assert not out.exists()
+    assert write_site(out, {"a.html": b"A"}, tmp_path / "project").written == 1
+
+
+def test_stale_staging_from_a_killed_build_is_removed(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    write_site(out, {"a.html": b"A"}, tmp_path / "project")
+    stale = tmp_path / f".site.staging-{os.getpid() + 100000}"
+    (stale / "x").mkdir(parents=True)
+    write_site(out, {"a.html": b"B"}, tmp_path / "project")
+    assert not stale.exists()
+    assert (out / "a.html").read_bytes() == b"B"
