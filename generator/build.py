@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from babel.support import NullTranslations
@@ -38,6 +38,9 @@ class Built:
     content: Content
     linked: Linked
     warnings: tuple[Problem, ...]
+    rendered: dict = field(default_factory=dict, repr=False)  # (lang, key) -> Rendered body
+    catalogs: dict = field(default_factory=dict, repr=False)  # lang -> Babel Catalog
+    envs: dict = field(default_factory=dict, repr=False)  # lang -> Jinja Environment
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -90,22 +93,19 @@ def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCac
     problems += linked.problems
     if problems:
         raise InputError(problems)
-    template = _read_template(root)
-    cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
-    rows = status_rows(config, content, linked, routes, cover)
-    views = linked.views + tuple(_translation_views(config, routes, rows))
-    files = render_views(views, envs, root, extra=lambda view: {})
-    files.update(_not_found(config, envs, routes))
+    files = render_views(linked.views, envs, root, extra=lambda view: {})
+    files.update(translation_pages(config, content, linked, routes, envs, catalogs, root))
+    files.update(not_found_page(config, envs, routes))
     files.update(data_files(config, content, linked, routes))
     files["sitemap.xml"] = sitemap(config, linked, routes)
-    files["robots.txt"] = f"User-agent: *\nAllow: /\nSitemap: {routes.base_url if '://' in routes.base_url else routes.base_path}sitemap.xml\n".encode()
+    files["robots.txt"] = robots(routes)
     files.update(static_files(root))
     warnings = tuple(
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
     )
-    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings)
+    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, envs=envs)
 
 
 def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
@@ -117,6 +117,20 @@ def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
         return None
     with path.open("rb") as handle:
         return read_po(handle)
+
+
+def robots(routes: Routes) -> bytes:
+    """robots.txt: everything may be crawled; where the sitemap is."""
+    base = routes.base_url if "://" in routes.base_url else routes.base_path
+    return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()
+
+
+def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, envs: dict, catalogs: dict, root: Path) -> dict[str, bytes]:
+    """The /translations/ page in every language: the status table for contributors."""
+    template = _read_template(root)
+    cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
+    rows = status_rows(config, content, linked, routes, cover)
+    return render_views(tuple(_translation_views(config, routes, rows)), envs, root, extra=lambda view: {})
 
 
 def _translation_views(config: SiteConfig, routes: Routes, rows: list) -> list[View]:
@@ -141,7 +155,7 @@ def _alt(lang, routes: Routes):  # noqa: ANN001, ANN202
     return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
 
 
-def _not_found(config: SiteConfig, envs: dict, routes: Routes) -> dict[str, bytes]:
+def not_found_page(config: SiteConfig, envs: dict, routes: Routes) -> dict[str, bytes]:
     """404.html at the root: every language's message; a small script shows the path's language."""
     from markupsafe import Markup
 

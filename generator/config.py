@@ -17,6 +17,7 @@ SITE_FIELDS = {
     "default_language": Field("str", "The language served at the root, without a URL prefix.", True),
     "repo_url": Field("str", "The source repository, for 'edit this page' links."),
     "languages": Field("table", "One table per language, in switcher order.", True),
+    "max_code": Field("int", "Highest valid code (default 599; only synthetic benchmark sites raise it)."),
 }
 
 LANGUAGE_FIELDS = {
@@ -54,6 +55,7 @@ class SiteConfig:
     default_language: str
     languages: tuple[Language, ...]
     repo_url: str = ""
+    max_code: int = 599
 
     def language(self, code: str) -> Language:
         """The language with this content code."""
@@ -104,6 +106,7 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         default_language=default,
         languages=tuple(ordered),
         repo_url=data.get("repo_url", ""),
+        max_code=data.get("max_code", 599),
     )
 
 

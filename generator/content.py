@@ -55,7 +55,7 @@ SPEC_FIELDS = {
     "sections": Field("table[str]", "Section number -> section title, for each section cited.", True),
 }
 
-_CODE_FILE = re.compile(r"^(\d{3})\.(toml|md)$")
+_CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -101,8 +101,8 @@ class Code:
 
     @property
     def klass(self) -> str:
-        """The class, e.g. '4xx'."""
-        return f"{self.code // 100}xx"
+        """The class, e.g. '4xx': the first digit (RFC 9110 §15)."""
+        return f"{str(self.code)[0]}xx"
 
     @property
     def phrase(self) -> str:
@@ -173,7 +173,7 @@ def load_content(config: SiteConfig) -> Content:
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     for path in sorted((root / "content" / "codes").glob("*")):
-        code = _collect(problems, load_code, path, root, specs or {})
+        code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
         if code is None:
             continue
         if code.code in codes:
@@ -225,15 +225,15 @@ def load_specs(root: Path) -> dict[str, Spec]:
     return specs
 
 
-def parse_code(text: str, *, path: str, stem: str, specs: dict[str, Spec]) -> Code:
+def parse_code(text: str, *, path: str, stem: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
     """Parse one `content/codes/<code>.toml`."""
     data = parse_toml(text, path=path)
     problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
     if problems:
         raise InputError(problems)
     code = data["code"]
-    if not 100 <= code <= 599:
-        problems.append(Problem(path, line_of_key(text, "code"), f"code {code} is outside 100-599"))
+    if not 100 <= code <= max_code or str(code)[0] not in "12345":
+        problems.append(Problem(path, line_of_key(text, "code"), f"code {code} is outside 100-{max_code}"))
     if stem != str(code):
         problems.append(Problem(path, line_of_key(text, "code"), f"code {code} does not match the file name '{stem}'"))
     meanings = []
@@ -296,7 +296,7 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
     return problems
 
 
-def load_code(path: Path, root: Path, specs: dict[str, Spec]) -> Code:
+def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 599) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     match = _CODE_FILE.match(path.name)
@@ -305,8 +305,8 @@ def load_code(path: Path, root: Path, specs: dict[str, Spec]) -> Code:
         stem = path.name.split(".")[0]
         if path.suffix != ".toml":
             raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
-        return parse_code(text, path=shown, stem=stem, specs=specs)
-    return parse_code(text, path=shown, stem=match.group(1), specs=specs)
+        return parse_code(text, path=shown, stem=stem, specs=specs, max_code=max_code)
+    return parse_code(text, path=shown, stem=match.group(1), specs=specs, max_code=max_code)
 
 
 def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:

@@ -19,8 +19,8 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
-XLINK_SYNTAX = r"\[\[(\d{3})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
-_PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
+XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
+_PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3,5})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
 _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "data-xlink"},

@@ -3,6 +3,7 @@ cross-link, back-link, translation state and alternate decided before any templa
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -73,13 +74,33 @@ class View:
 
 
 @dataclass(frozen=True)
+class Index:
+    """Site-wide facts every view draws on, computed once per build from all pages."""
+
+    states: dict[tuple[str, str], str]
+    refs: dict[str, dict[int, CodeRef]]
+    referenced_by: dict[int, tuple[int, ...]]
+    numbers: tuple[int, ...]
+    users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
+
+
+@dataclass(frozen=True)
 class Linked:
     """The whole linked site: views plus what JSON and the sitemap need."""
 
     views: tuple[View, ...]
-    refs: dict[str, dict[int, CodeRef]]
-    states: dict[tuple[str, str], str]
+    index: Index
     problems: tuple[Problem, ...]
+
+    @property
+    def refs(self) -> dict[str, dict[int, CodeRef]]:
+        """Every code as shown in each language."""
+        return self.index.refs
+
+    @property
+    def states(self) -> dict[tuple[str, str], str]:
+        """Translation state of every (language, page key)."""
+        return self.index.states
 
 
 def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, str], str]:
@@ -166,78 +187,96 @@ def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
     return problems
 
 
+def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
+    """States, code refs, back-links and the reverse 'who shows this code' map."""
+    referenced: dict[int, set[int]] = defaultdict(set)
+    linked_from: dict[int, set[int]] = defaultdict(set)
+    for (_, key), body in rendered.items():
+        if key.isdigit():
+            for link in body.links:
+                linked_from[int(key)].add(link.code)
+    for key, targets in linked_from.items():
+        for target in targets:
+            if target != key:
+                referenced[target].add(key)
+    numbers = tuple(sorted(content.codes))
+    referenced_by = {n: tuple(sorted(c for c in referenced[n] if c not in content.codes[n].related)) for n in numbers}
+    users: dict[int, set[int]] = defaultdict(set)
+    for i, number in enumerate(numbers):
+        neighbours = numbers[max(i - 1, 0) : i + 2]
+        for shown in (*content.codes[number].related, *referenced_by[number], *neighbours, *linked_from[number]):
+            users[shown].add(number)
+    return Index(
+        states=translation_states(config, content),
+        refs=code_refs(config, content, routes),
+        referenced_by=referenced_by,
+        numbers=numbers,
+        users={k: frozenset(v) for k, v in users.items()},
+    )
+
+
 def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:
     """Decide every page's view: bodies with links resolved, related and referencing codes,
     neighbours, breadcrumbs, alternates and translation state."""
-    states = translation_states(config, content)
-    refs = code_refs(config, content, routes)
-    problems = check_bodies(config, content, rendered, states)
+    index = index_site(config, content, rendered, routes)
+    problems = check_bodies(config, content, rendered, index.states)
+    views = tuple(
+        build_view(config, content, rendered, routes, index, lang, key)
+        for lang in config.languages
+        for key in content.page_keys
+    )
+    return Linked(views=views, index=index, problems=tuple(problems))
+
+
+def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, index: Index, lang: Language, key: str) -> View:
+    """The view of one page in one language."""
     default = config.default_language
-    referenced_by: dict[int, set[int]] = defaultdict(set)
-    for (lang, key), body in rendered.items():
-        if lang == default and key.isdigit():
-            for link in body.links:
-                if link.code != int(key):
-                    referenced_by[link.code].add(int(key))
-    classes = {k: [r for r in refs[default].values() if r.klass == k] for k in CLASSES}
-    numbers = sorted(content.codes)
-    views = []
-    for lang in config.languages:
-        own = refs[lang.code]
-
-        def body_html(key: str, lang: Language = lang, own: dict[int, CodeRef] = own) -> str:
-            source = rendered.get((lang.code, key)) or rendered[(default, key)]
-            return resolve_links(source.html, lambda target, frag: (routes.url(lang, str(target), frag), own[target].title if target in own else str(target)))
-
-        def common(key: str, lang: Language = lang) -> dict[str, Any]:
-            page = content.page(lang.code, key) or content.page(default, key)
-            assert page is not None
-            state = states[(lang.code, key)]
-            alternates = [
-                Alternate(other, routes.url(other, key), routes.absolute(other, key), states[(other.code, key)])
-                for other in config.languages
-            ]
-            return {
-                "page": page,
-                "state": state,
-                "body": body_html(key),
-                "body_lang": config.language(default).tag if state == MISSING else lang.tag,
-                "alternates": alternates,
-                "source_url": routes.url(config.language(default), key),
-                "canonical": routes.absolute(config.language(default) if state == MISSING else lang, key),
-                "path": routes.path(lang, key),
-            }
-
-        views.append(View("home.html", lang, "home", routes.output_file(routes.path(lang, "home")), {
-            **common("home"),
-            "total": len(content.codes),
-            "classes": [(k, _class_title(content, lang.code, default, k), [own[r.code] for r in classes[k]]) for k in CLASSES],
-        }))
-        for index, klass in enumerate(CLASSES):
-            views.append(View("class.html", lang, klass, routes.output_file(routes.path(lang, klass)), {
-                **common(klass),
-                "klass": klass,
-                "title": _class_title(content, lang.code, default, klass),
-                "codes": [own[r.code] for r in classes[klass]],
-                "previous": CLASSES[index - 1] if index else None,
-                "next": CLASSES[index + 1] if index + 1 < len(CLASSES) else None,
-            }))
-        for index, number in enumerate(numbers):
-            code = content.codes[number]
-            key = str(number)
-            views.append(View("code.html", lang, key, routes.output_file(routes.path(lang, key)), {
-                **common(key),
-                "code": code,
-                "ref": own[number],
-                "class_title": _class_title(content, lang.code, default, code.klass),
-                "meanings": _meanings(code, content, lang, default),
-                "related": [own[c] for c in code.related],
-                "referenced_by": [own[c] for c in sorted(referenced_by[number]) if c not in code.related],
-                "previous": own[numbers[index - 1]] if index else None,
-                "next": own[numbers[index + 1]] if index + 1 < len(numbers) else None,
-                "constants": [(f, f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
-            }))
-    return Linked(views=tuple(views), refs=refs, states=states, problems=tuple(problems))
+    own = index.refs[lang.code]
+    page = content.page(lang.code, key) or content.page(default, key)
+    assert page is not None  # load_content guarantees every default-language page
+    state = index.states[(lang.code, key)]
+    source = rendered.get((lang.code, key)) or rendered[(default, key)]
+    body = resolve_links(source.html, lambda target, frag: (routes.url(lang, str(target), frag), own[target].title if target in own else str(target)))
+    context: dict[str, Any] = {
+        "page": page,
+        "state": state,
+        "body": body,
+        "body_lang": config.language(default).tag if state == MISSING else lang.tag,
+        "alternates": [Alternate(other, routes.url(other, key), routes.absolute(other, key), index.states[(other.code, key)]) for other in config.languages],
+        "source_url": routes.url(config.language(default), key),
+        "canonical": routes.absolute(config.language(default) if state == MISSING else lang, key),
+        "path": routes.path(lang, key),
+    }
+    output = routes.output_file(routes.path(lang, key))
+    if key == "home":
+        context["total"] = len(content.codes)
+        context["classes"] = [(k, _class_title(content, lang.code, default, k), [r for r in own.values() if r.klass == k]) for k in CLASSES]
+        return View("home.html", lang, key, output, context)
+    if key in CLASSES:
+        position = CLASSES.index(key)
+        context.update(
+            klass=key,
+            title=_class_title(content, lang.code, default, key),
+            codes=[r for r in own.values() if r.klass == key],
+            previous=CLASSES[position - 1] if position else None,
+            next=CLASSES[position + 1] if position + 1 < len(CLASSES) else None,
+        )
+        return View("class.html", lang, key, output, context)
+    number = int(key)
+    code = content.codes[number]
+    position = bisect.bisect_left(index.numbers, number)
+    context.update(
+        code=code,
+        ref=own[number],
+        class_title=_class_title(content, lang.code, default, code.klass),
+        meanings=_meanings(code, content, lang, default),
+        related=[own[c] for c in code.related],
+        referenced_by=[own[c] for c in index.referenced_by[number]],
+        previous=own[index.numbers[position - 1]] if position else None,
+        next=own[index.numbers[position + 1]] if position + 1 < len(index.numbers) else None,
+        constants=[(f, f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
+    )
+    return View("code.html", lang, key, output, context)
 
 
 def _class_title(content: Content, lang: str, default: str, klass: str) -> str:

@@ -1,0 +1,283 @@
+"""Incremental rebuilds for the dev server: reload only the files that changed, re-render only the
+views whose inputs changed, write only the files whose bytes changed. It reuses the build's own
+stages; there is no second rendering path."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from .bodies import BodyCache
+from .build import Built, build_site, not_found_page, translation_pages
+from .catalogs import compile_catalog, complete, load_catalogs
+from .config import SiteConfig
+from .content import CLASSES, Content, check_content, load_code, load_page, page_keys
+from .errors import InputError, Problem
+from .markup import render_markdown
+from .render import _json, code_json, new_environment, render_views, sitemap
+from .routes import Routes
+from .site import Index, Linked, build_view, check_bodies, index_site
+
+WATCHED = ("content", "templates", "locales", "site.toml")
+
+
+@dataclass(frozen=True)
+class Update:
+    """What one incremental rebuild did."""
+
+    changed: tuple[str, ...]  # output files whose bytes changed
+    rendered: int  # views rendered
+    full: bool  # True when a full rebuild was needed
+
+
+def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
+    """(mtime_ns, size) of every watched file."""
+    found = {}
+    for name in WATCHED:
+        base = root / name
+        if base.is_file():
+            stat = base.stat()
+            found[base] = (stat.st_mtime_ns, stat.st_size)
+            continue
+        for dirpath, _, filenames in os.walk(base):
+            for filename in filenames:
+                path = Path(dirpath) / filename
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+class Session:
+    """A built site kept in memory between edits."""
+
+    def __init__(self, root: Path, out: Path, *, cache: BodyCache | None = None) -> None:
+        self.root = root
+        self.out = out
+        self.cache = cache or BodyCache(root / ".cache" / "bodies.pickle")
+        self.built: Built | None = None
+
+    def full(self) -> Update:
+        """Build everything (raises InputError) and write the changed files."""
+        built = build_site(self.root, cache=self.cache, jobs=os.cpu_count() or 1)
+        previous = self.built.files if self.built else _read_existing(self.out, built.files)
+        self.built = built
+        return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.linked.views), full=True)
+
+    def update(self, paths: set[Path]) -> Update:
+        """Apply edits to `paths` (raises InputError and keeps the last good state)."""
+        rel = {_relative(p, self.root) for p in paths}
+        content_paths = {r for r in rel if r.startswith("content/")}
+        templates = {r.removeprefix("templates/") for r in rel if r.startswith("templates/")}
+        locales = {r for r in rel if r.startswith("locales/")}
+        global_change = "site.toml" in rel or content_paths & {"content/specs.toml", "content/constants.toml"} or any(
+            t.startswith("static/") for t in templates
+        )
+        if self.built is None or global_change:
+            return self.full()
+        built = self.built
+        config = built.config
+        routes = Routes(config.base_url)
+        content, changed_pages = self._reload_content(built.content, config, content_paths)
+        catalogs, envs, relanguaged = built.catalogs, built.envs, set()
+        if locales:
+            catalogs, envs, relanguaged = self._reload_catalogs(config, routes, built)
+        rendered = dict(built.rendered)
+        for where in changed_pages:
+            page = content.pages.get(where)
+            if page is None:
+                rendered.pop(where, None)
+            else:
+                rendered[where] = render_markdown(page.body)
+        index = index_site(config, content, rendered, routes)
+        touched = {k for _, k in changed_pages}
+        problems = check_bodies(config, content, {w: r for w, r in rendered.items() if w[1] in touched}, index.states)
+        if problems:
+            raise InputError(problems)
+        keys = _affected(config, built, content, index, changed_pages)
+        keys |= _template_users(config, content, templates)
+        keys |= {(lang, key) for lang in relanguaged for key in (*content.page_keys, "translations")}
+        views = tuple(
+            build_view(config, content, rendered, routes, index, config.language(lang), key)
+            for lang, key in sorted(keys)
+            if key != "translations"
+        )
+        linked = replace(built.linked, index=index, views=())
+        files = dict(built.files)
+        files.update(render_views(views, envs, self.root, extra=lambda view: {}))
+        if any(key == "translations" for _, key in keys):
+            files.update(translation_pages(config, content, linked, routes, envs, catalogs, self.root))
+        if relanguaged or {"notfound.html", "notfound_message.html"} & templates:
+            files.update(not_found_page(config, envs, routes))
+        if changed_pages:
+            files.update(_json_for(config, content, linked, routes, keys))
+            files["sitemap.xml"] = sitemap(config, replace(linked, views=tuple(
+                build_view(config, content, rendered, routes, index, lang, key) for lang in config.languages for key in content.page_keys
+            )), routes) if index.states != built.linked.index.states or index.numbers != built.linked.index.numbers else files["sitemap.xml"]
+        for key in set(built.content.page_keys) - set(content.page_keys):
+            for lang in config.languages:
+                files.pop(routes.output_file(routes.path(lang, key)), None)
+                files.pop(f"{lang.prefix + '/' if lang.prefix else ''}{key}.json", None)
+        self.built = replace(built, files=files, content=content, linked=replace(linked, views=built.linked.views), rendered=rendered, catalogs=catalogs, envs=envs)
+        return Update(changed=tuple(self._write(files, built.files)), rendered=len(views), full=False)
+
+    def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:
+        """Catalogs re-read; environments rebuilt for the languages whose catalog changed."""
+        from babel.support import NullTranslations
+
+        from .build import site_date
+
+        catalogs = load_catalogs(config)
+        envs = dict(built.envs)
+        changed = set()
+        for lang in config.languages:
+            old, new = built.catalogs.get(lang.code), catalogs.get(lang.code)
+            if _catalog_key(old) != _catalog_key(new):
+                translations = compile_catalog(new) if new is not None else NullTranslations()
+                envs[lang.code] = new_environment(self.root, lang, translations, routes, site_date(self.root))
+                changed.add(lang.code)
+        return catalogs, envs, changed
+
+    def _reload_content(self, content: Content, config: SiteConfig, paths: set[str]) -> tuple[Content, set[tuple[str, str]]]:
+        """Content with the changed files re-read; the (language, key) pairs whose words changed."""
+        codes = dict(content.codes)
+        pages = dict(content.pages)
+        changed: set[tuple[str, str]] = set()
+        problems: list[Problem] = []
+        languages = {lang.code for lang in config.languages}
+        for rel in sorted(paths):
+            path = self.root / rel
+            parts = rel.split("/")
+            try:
+                if parts[1] == "codes" and rel.endswith(".toml"):
+                    number = int(Path(rel).stem) if Path(rel).stem.isdigit() else None
+                    if path.exists():
+                        code = load_code(path, self.root, content.specs, config.max_code)
+                        codes[code.code] = code
+                        number = code.code
+                    elif number is not None:
+                        codes.pop(number, None)
+                    if number is not None:
+                        changed |= {(lang, str(number)) for lang in languages}
+                elif len(parts) == 3 and parts[1] in languages and rel.endswith(".md"):
+                    key = Path(rel).stem
+                    if path.exists():
+                        page = load_page(path, self.root, parts[1], default=parts[1] == config.default_language)
+                        pages[(parts[1], page.key)] = page
+                    else:
+                        pages.pop((parts[1], key), None)
+                    changed.add((parts[1], key))
+                    if parts[1] == config.default_language:
+                        changed |= {(lang, key) for lang in languages}
+            except InputError as error:
+                problems += error.problems
+        new = Content(codes=codes, pages=pages, specs=content.specs, frameworks=content.frameworks, page_keys=page_keys(codes))
+        problems += check_content(new, config)
+        if problems:
+            raise InputError(problems)
+        return new, changed
+
+    def _write(self, files: dict[str, bytes], previous: dict[str, bytes]) -> list[str]:
+        """Write each changed file in place, atomically per file; remove files no longer built."""
+        changed = []
+        for name, data in files.items():
+            if previous.get(name) == data and (self.out / name).exists():
+                continue
+            target = self.out / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_name(f".{target.name}.tmp")
+            temporary.write_bytes(data)
+            os.replace(temporary, target)
+            changed.append(name)
+        for name in set(previous) - set(files):
+            (self.out / name).unlink(missing_ok=True)
+            changed.append(name)
+        from .write import MANIFEST
+
+        (self.out / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
+        return sorted(changed)
+
+
+def _read_existing(out: Path, files: dict[str, bytes]) -> dict[str, bytes]:
+    """The bytes already in `out` for the files about to be written."""
+    existing = {}
+    for name in files:
+        try:
+            existing[name] = (out / name).read_bytes()
+        except OSError:
+            pass
+    return existing
+
+
+def _affected(config: SiteConfig, built: Built, content: Content, index: Index, changed: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Every (language, page key) whose view may differ after `changed` pages changed."""
+    old = built.linked.index
+    keys = {w for w in changed if w[1] in content.page_keys}
+    for lang in config.languages:
+        refs_old, refs_new = old.refs[lang.code], index.refs[lang.code]
+        moved = {n for n in refs_new if refs_old.get(n) != refs_new[n]} | (set(refs_old) - set(refs_new))
+        for number in moved:
+            klass = f"{str(number)[0]}xx"
+            keys |= {(lang.code, "home"), (lang.code, klass), (lang.code, str(number))}
+            keys |= {(lang.code, str(user)) for user in index.users.get(number, ()) | old.users.get(number, ())}
+    for number in index.numbers:
+        if old.referenced_by.get(number) != index.referenced_by[number]:
+            keys |= {(lang.code, str(number)) for lang in config.languages}
+    for where, state in index.states.items():
+        if old.states.get(where) != state:
+            keys |= {where, (where[0], "translations")}
+    if index.numbers != old.numbers:
+        keys |= {(lang.code, key) for lang in config.languages for key in content.page_keys}
+    return {k for k in keys if k[1] in content.page_keys or k[1] == "translations"}
+
+
+def _template_users(config: SiteConfig, content: Content, names: set[str]) -> set[tuple[str, str]]:
+    """Views that render with any of the changed templates."""
+    if not names:
+        return set()
+    every = {(lang.code, key) for lang in config.languages for key in content.page_keys}
+    if names & {"base.html", "macros.html"} or not names <= {"home.html", "class.html", "code.html"}:
+        return every | {(lang.code, "translations") for lang in config.languages}
+    kinds = {"home.html": {"home"}, "class.html": set(CLASSES)}
+    chosen = set()
+    for lang, key in every:
+        if ("code.html" in names and key.isdigit()) or any(key in kinds.get(n, ()) for n in names):
+            chosen.add((lang, key))
+    return chosen
+
+
+def _json_for(config: SiteConfig, content: Content, linked: Linked, routes: Routes, keys: set[tuple[str, str]]) -> dict[str, bytes]:
+    """JSON of the affected codes, and the codes.json of each affected language."""
+    out = {}
+    for lang in config.languages:
+        mine = {key for code, key in keys if code == lang.code and key.isdigit() and int(key) in content.codes}
+        if not mine:
+            continue
+        prefix = f"{lang.prefix}/" if lang.prefix else ""
+        for key in mine:
+            out[f"{prefix}{key}.json"] = _json(code_json(linked, content, lang, routes, config.default_language, int(key)))
+        everything = [code_json(linked, content, lang, routes, config.default_language, n) for n in sorted(content.codes)]
+        out[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
+    return out
+
+
+def _relative(path: Path, root: Path) -> str:
+    """A watched path relative to the project root, with '/' separators."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _catalog_key(catalog: Catalog | None) -> tuple:
+    """What of a catalog affects pages: its complete entries."""
+    if catalog is None:
+        return ()
+    return tuple(sorted((str(m.id), str(m.string)) for m in catalog if complete(m)))
+
+

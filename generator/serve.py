@@ -1,0 +1,253 @@
+"""The dev server: build, serve the output on 127.0.0.1, rebuild what an edit touches, reload the
+browser. The LiveReload protocol and its client (livereload.js, shipped in the livereload package)
+are used as they are; the server is ours, because livereload's own server ignores a reload within
+3 s of the last, polls every 0.8 s and accepts any Origin on its websocket."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import json
+import mimetypes
+import sys
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote
+
+import livereload
+from tornado import httpserver, web, websocket
+from tornado.ioloop import IOLoop
+
+from .errors import InputError, OutputRefused
+from .incremental import Session, Update, snapshot
+from .write import check_output_dir
+
+POLL_SECONDS = 0.03  # how often the watcher looks for edits
+QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
+LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
+
+
+class State:
+    """What the handlers share: the output directory, the current error, the open sockets."""
+
+    def __init__(self, out: Path, host: str, port: int) -> None:
+        self.out = out.resolve()
+        self.error: list[str] = []
+        self.sockets: set[ReloadSocket] = set()
+        self.hosts = {f"{h}:{port}" for h in ("127.0.0.1", "localhost", "[::1]", host)}
+        self.origins = {f"http://{h}" for h in self.hosts}
+        self.port = port
+
+    def broadcast(self) -> None:
+        """Tell every browser to reload (LiveReload protocol 7)."""
+        message = json.dumps({"command": "reload", "path": "/", "liveCSS": False, "liveImg": False})
+        for socket in list(self.sockets):
+            try:
+                socket.write_message(message)
+            except websocket.WebSocketClosedError:
+                self.sockets.discard(socket)
+
+
+class GuardedHandler(web.RequestHandler):
+    """Refuses requests whose Host is not this server (DNS rebinding)."""
+
+    state: State
+
+    def initialize(self, state: State) -> None:
+        self.state = state
+
+    def prepare(self) -> None:
+        if self.request.host not in self.state.hosts:
+            raise web.HTTPError(403)
+
+
+class SiteHandler(GuardedHandler):
+    """Serves files of the output directory only: no listings, no way out of the root."""
+
+    def get(self, _: str) -> None:
+        self._serve(head=False)
+
+    def head(self, _: str) -> None:
+        self._serve(head=True)
+
+    def _serve(self, *, head: bool) -> None:
+        raw = self.request.path
+        decoded = unquote(raw)
+        parts = decoded.split("/")[1:]
+        if "\x00" in decoded or "\\" in decoded or ".." in parts or decoded.startswith("//") or any(p.startswith(".") and p for p in parts):
+            raise web.HTTPError(404 if ".." not in parts else 403)
+        target = (self.state.out / "/".join(parts)).resolve() if parts != [""] else self.state.out
+        if target != self.state.out and self.state.out not in target.parents:
+            raise web.HTTPError(403)
+        if target.is_dir():
+            if not decoded.endswith("/"):
+                self.redirect(raw + "/", permanent=False)
+                return
+            target = target / "index.html"
+        if not target.is_file():
+            self._not_found(head=head)
+            return
+        self._send(target, 200, head=head)
+
+    def _not_found(self, *, head: bool) -> None:
+        page = self.state.out / "404.html"
+        if page.is_file():
+            self._send(page, 404, head=head)
+        else:
+            raise web.HTTPError(404)
+
+    def _send(self, path: Path, status: int, *, head: bool) -> None:
+        data = path.read_bytes()
+        kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if kind == "text/html":
+            data = inject(data, self.state)
+        if kind.startswith("text/") or kind in ("application/json", "application/javascript"):
+            kind += "; charset=utf-8"
+        self.set_status(status)
+        self.set_header("Content-Type", kind)
+        self.set_header("Cache-Control", "no-store")
+        self.set_header("X-Content-Type-Options", "nosniff")
+        if not head:
+            self.write(data)
+
+    def write_error(self, status_code: int, **kwargs: object) -> None:
+        self.set_header("Content-Type", "text/plain; charset=utf-8")
+        self.finish(f"{status_code}\n")
+
+
+def inject(page: bytes, state: State) -> bytes:
+    """Add the reload client, and the current build error if there is one, to a served page."""
+    script = f'<script src="/livereload.js?host=127.0.0.1&amp;port={state.port}"></script>'
+    banner = ""
+    if state.error:
+        lines = "\n".join(html.escape(line) for line in state.error)
+        banner = f'<pre id="build-error" role="alert">Build failed; showing the last good site.\n{lines}</pre>'
+    text = page.decode("utf-8")
+    text = text.replace("<body>", f"<body>{banner}", 1).replace("</body>", f"{script}</body>", 1)
+    return text.encode("utf-8")
+
+
+class ScriptHandler(GuardedHandler):
+    """Serves livereload.js from the livereload package."""
+
+    def get(self) -> None:
+        self.set_header("Content-Type", "application/javascript; charset=utf-8")
+        self.write(LIVERELOAD_JS.read_bytes())
+
+
+class ReloadSocket(websocket.WebSocketHandler):
+    """The LiveReload protocol's websocket, refusing pages of other origins."""
+
+    state: State
+
+    def initialize(self, state: State) -> None:
+        self.state = state
+
+    def check_origin(self, origin: str) -> bool:
+        return origin in self.state.origins and self.request.host in self.state.hosts
+
+    def open(self) -> None:
+        self.state.sockets.add(self)
+
+    def on_message(self, message: str | bytes) -> None:
+        try:
+            command = json.loads(message).get("command")
+        except (ValueError, AttributeError):
+            return
+        if command == "hello":
+            self.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"], "serverName": "generator"}))
+
+    def on_close(self) -> None:
+        self.state.sockets.discard(self)
+
+
+def application(state: State) -> web.Application:
+    """The dev server's routes."""
+    return web.Application([
+        (r"/livereload", ReloadSocket, {"state": state}),
+        (r"/livereload\.js", ScriptHandler, {"state": state}),
+        (r"/(.*)", SiteHandler, {"state": state}),
+    ])
+
+
+class Watcher(threading.Thread):
+    """Polls the sources; after a burst of saves goes quiet, applies one incremental rebuild."""
+
+    def __init__(self, session: Session, on_done: Callable[[Update | None, list[str]], None]) -> None:
+        super().__init__(daemon=True, name="watcher")
+        self.session = session
+        self.on_done = on_done
+        self.stopping = threading.Event()
+        self.pending: set[Path] = set()
+
+    def run(self) -> None:
+        before = snapshot(self.session.root)
+        while not self.stopping.wait(POLL_SECONDS):
+            now = snapshot(self.session.root)
+            if now == before:
+                continue
+            while not self.stopping.wait(QUIET_SECONDS):
+                later = snapshot(self.session.root)
+                if later == now:
+                    break
+                now = later
+            self.pending |= {p for p in set(before) | set(now) if before.get(p) != now.get(p)}
+            before = now
+            self.rebuild()
+
+    def rebuild(self) -> None:
+        started = time.perf_counter()
+        try:
+            update = self.session.update(set(self.pending))
+        except InputError as error:
+            lines = [str(p) for p in error.problems]
+            for line in lines:
+                print(line, file=sys.stderr, flush=True)
+            self.on_done(None, lines)
+            return
+        self.pending.clear()
+        elapsed = (time.perf_counter() - started) * 1000
+        print(f"Rebuilt {update.rendered} pages, {len(update.changed)} files changed in {elapsed:.0f} ms", flush=True)
+        self.on_done(update, [])
+
+
+def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
+    """Run the dev server until interrupted."""
+    check_output_dir(out, root)
+    out.mkdir(parents=True, exist_ok=True)
+    session = Session(root, out)
+    state = State(out, host, port)
+    try:
+        session.full()
+    except InputError as error:
+        state.error = [str(p) for p in error.problems]
+        for line in state.error:
+            print(line, file=sys.stderr, flush=True)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    loop = IOLoop.current()
+
+    def done(update: Update | None, errors: list[str]) -> None:
+        def apply() -> None:
+            state.error = errors
+            state.broadcast()
+
+        loop.add_callback(apply)
+
+    server = httpserver.HTTPServer(application(state))
+    try:
+        server.listen(port, address=host)
+    except OSError as error:
+        raise OutputRefused(f"cannot listen on {host}:{port}: {error.strerror}") from None
+    watcher = Watcher(session, done)
+    watcher.start()
+    print(f"Serving {out} at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C to stop)", flush=True)
+    try:
+        loop.start()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        watcher.stopping.set()
+        server.stop()
+    return 0

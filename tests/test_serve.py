@@ -1,0 +1,196 @@
+"""The dev server over real HTTP on 127.0.0.1: serving, safety, incremental rebuilds, reloads."""
+
+from __future__ import annotations
+
+import asyncio
+import http.client
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from tornado.websocket import websocket_connect
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A `python -m generator serve` subprocess."""
+
+    def __init__(self, root: Path, port: int) -> None:
+        self.root, self.port = root, port
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if self.get("/")[0] == 200:
+                    return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("dev server did not start")
+
+    def get(self, path: str, headers: dict[str, str] | None = None) -> tuple[int, str, dict[str, str]]:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        connection.putrequest("GET", path, skip_host=bool(headers and "Host" in headers))
+        for name, value in (headers or {}).items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        body = response.read().decode("utf-8", "replace")
+        connection.close()
+        return response.status, body, dict(response.getheaders())
+
+    def wait_for(self, path: str, text: str, *, present: bool = True, timeout: float = 10) -> float:
+        """Seconds until `text` is (or is no longer) in the page."""
+        started = time.monotonic()
+        while time.monotonic() - started < timeout:
+            if (text in self.get(path)[1]) == present:
+                return time.monotonic() - started
+            time.sleep(0.02)
+        raise AssertionError(f"{path} never {'showed' if present else 'lost'} {text!r}")
+
+    def stop(self) -> tuple[str, str]:
+        if self.process.returncode is None:
+            self.process.terminate()
+            self.output = self.process.communicate(timeout=10)
+        return self.output
+
+
+@pytest.fixture
+def server(make_project: Callable[..., Path]) -> Iterator[Server]:
+    running = Server(make_project(), free_port())
+    yield running
+    running.stop()
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_serves_pages_with_the_reload_client(server: Server) -> None:
+    status, body, headers = server.get("/ru/404/")
+    assert status == 200 and '<html lang="ru"' in body
+    assert '<script src="/livereload.js?host=127.0.0.1&amp;port=' in body
+    assert headers["Content-Type"] == "text/html; charset=utf-8"
+    assert server.get("/livereload.js")[0] == 200
+    status, body, _ = server.get("/no-such-page/")
+    assert status == 404 and "Page not found" in body
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/../site.toml", "/%2e%2e/site.toml", "/%2E%2E/%2E%2E/etc/passwd", "/..%2fsite.toml", "/static/..%5c..%5csite.toml",
+     "/%00", "/index.html%00.txt", "//etc/passwd", "/.generator-manifest", "/..\\site.toml"],
+)
+def test_paths_outside_the_output_are_refused(server: Server, path: str) -> None:
+    status, body, _ = server.get(path)
+    assert status in (403, 404)
+    assert "base_url" not in body and "root:" not in body
+
+
+def test_symlink_out_of_the_root_is_refused(server: Server) -> None:
+    (server.root / "_site" / "leak").symlink_to(server.root / "content")
+    (server.root / "_site" / "leak.toml").symlink_to(server.root / "site.toml")
+    assert server.get("/leak/en/404.md")[0] == 403
+    assert server.get("/leak.toml")[0] == 403
+
+
+def test_no_directory_listing(server: Server) -> None:
+    status, body, _ = server.get("/static/")
+    assert status == 404 and 'class="notfound"' in body  # the 404 page, not a listing
+    assert "favicon.svg</a>" not in body and "Index of" not in body
+
+
+def test_foreign_host_is_refused(server: Server) -> None:
+    assert server.get("/", {"Host": f"evil.example:{server.port}"})[0] == 403
+    assert server.get("/", {"Host": f"localhost:{server.port}"})[0] == 200
+
+
+def test_edit_rebuilds_dependents_and_two_saves_both_show(server: Server) -> None:
+    english = server.root / "content/en/410.md"
+    edit(english, "It was here, and is gone for good.", "First save.")
+    server.wait_for("/410/", "First save.")
+    server.wait_for("/4xx/", "First save.")  # the class page lists its summary
+    server.wait_for("/404/", "First save.")  # 404 lists 410 as related
+    time.sleep(1)
+    edit(english, "First save.", "Second save.")
+    assert server.wait_for("/410/", "Second save.") < 2
+
+
+def test_burst_of_saves_is_one_rebuild(server: Server) -> None:
+    for i in range(5):
+        edit(server.root / "content/en/410.md", "Removed on purpose" if i == 0 else f"Burst {i - 1}", f"Burst {i}")
+        time.sleep(0.005)
+    server.wait_for("/410/", "Burst 4")
+    time.sleep(0.5)
+    out, _ = server.stop()
+    assert out.count("Rebuilt") == 1
+
+
+def test_broken_edit_keeps_last_good_site_and_recovers(server: Server) -> None:
+    english = server.root / "content/en/410.md"
+    good = english.read_text(encoding="utf-8")
+    english.write_text('+++\nsummary = "x\n+++\nbody\n', encoding="utf-8")
+    server.wait_for("/410/", "content/en/410.md:2: invalid TOML")
+    status, body, _ = server.get("/410/")
+    assert status == 200 and "Removed on purpose" in body  # the last good page, with the error on top
+    english.write_text(good.replace("Removed on purpose", "Fixed again"), encoding="utf-8")
+    server.wait_for("/410/", "Fixed again")
+    server.wait_for("/410/", "build-error", present=False)
+    _, err = server.stop()
+    assert "content/en/410.md:2: invalid TOML: Unterminated string" in err
+    assert "Traceback" not in err
+
+
+def test_template_and_catalog_changes_rebuild(server: Server) -> None:
+    edit(server.root / "templates/code.html", '<p class="lead">', '<p class="lead" data-edited="yes">')
+    server.wait_for("/499/", 'data-edited="yes"')
+    server.wait_for("/zh/404/", 'data-edited="yes"')
+    catalog = server.root / "locales/ru/LC_MESSAGES/messages.po"
+    edit(catalog, 'msgstr "Связанные коды"', 'msgstr "Похожие коды"')
+    server.wait_for("/ru/404/", "Похожие коды")
+
+
+def test_reload_socket_checks_origin_and_sends_reload(server: Server) -> None:
+    async def scenario() -> dict[str, str]:
+        url = f"ws://127.0.0.1:{server.port}/livereload"
+        with pytest.raises(Exception, match="403"):
+            await websocket_connect(httpclient_request(url, "http://evil.example"))
+        socket = await websocket_connect(httpclient_request(url, f"http://127.0.0.1:{server.port}"))
+        socket.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        hello = json.loads(await socket.read_message())
+        assert hello["command"] == "hello"
+        await asyncio.sleep(0.2)
+        edit(server.root / "content/en/410.md", "Removed on purpose", "Reload me")
+        message = await asyncio.wait_for(socket.read_message(), timeout=10)
+        socket.close()
+        return json.loads(message)
+
+    assert asyncio.run(scenario())["command"] == "reload"
+
+
+def httpclient_request(url: str, origin: str):  # noqa: ANN201 - tornado HTTPRequest
+    from tornado.httpclient import HTTPRequest
+
+    return HTTPRequest(url, headers={"Origin": origin})
+
+
+def test_binds_loopback_only(server: Server) -> None:
+    found = subprocess.run(["hostname", "-I"], capture_output=True, text=True, check=False).stdout
+    addresses = [a for a in found.split() if not a.startswith("127.") and ":" not in a]
+    for address in addresses[:1]:
+        with pytest.raises(OSError):
+            socket.create_connection((address, server.port), timeout=1).close()
