@@ -288,17 +288,16 @@ def plan_facts(code: int, codes: Sequence[int], rng: random.Random) -> Synthetic
             Meaning(en_phrase(rng), "unofficial", vendor=first, id=first.lower()),
             Meaning(en_phrase(rng), "unofficial", vendor=second, id=second.lower()),
         )
-    same = [c for c in codes if str(c)[0] == klass and c != code]
-    position = codes.index(code)
-    near = [c for c in codes[max(0, position - 6) : position + 7] if c in same]
+    position = codes.index(code, max(0, code % PER_CLASS - 1))
+    near = [c for c in codes[max(0, position - 6) : position + 7] if str(c)[0] == klass and c != code]
     related = tuple(rng.sample(near, min(len(near), rng.randint(1, 4))))
     return Synthetic(code, related, cacheable=rng.random() < 0.4, body=klass != "1", meanings=meanings)
 
 
 def code_sections(facts: Synthetic, codes: Sequence[int], rng: random.Random) -> list[Section]:
     """The section plan of one code page, with 3-6 cross-links to other codes."""
-    others = [c for c in codes if c != facts.code]
-    targets = rng.sample(others, min(len(others), rng.randint(3, 6)))
+    wanted = min(len(codes) - 1, rng.randint(3, 6))
+    targets = [c for c in rng.sample(codes, wanted + 1) if c != facts.code][:wanted]
     links = [Link(c) for c in targets]
     if len(links) >= 4:
         links[1] = Link(links[1].code, fragment="when")
@@ -328,19 +327,24 @@ def code_sections(facts: Synthetic, codes: Sequence[int], rng: random.Random) ->
     return sections
 
 
-def fit(sections: list[Section], rng_for: Callable[[], random.Random], low: int, high: int) -> str:
-    """Grow paragraphs until the English body is `low`..`high` bytes; return that body."""
-    body = render(sections, "en", rng_for())
+def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], target: int, low: int = 2200, high: int = 3800) -> dict[str, str]:
+    """Grow or shrink paragraphs until the English body is about `target` bytes and every language's
+    body is `low`..`high` bytes; return the bodies by language."""
     paragraphs = [b for s in sections for b in s.blocks if b.kind == "p"]
+    texts = render_all()
+
+    def sizes() -> dict[str, int]:
+        return {lang: len(text.encode()) for lang, text in texts.items()}
+
     step = 0
-    while len(body.encode()) < low and step < 40:
+    while (sizes()["en"] < target or min(sizes().values()) < low) and max(sizes().values()) < high - 150 and step < 60:
         paragraphs[step % len(paragraphs)].size += 1
-        body = render(sections, "en", rng_for())
+        texts = render_all()
         step += 1
-    while len(body.encode()) > high and any(b.size > 1 for b in paragraphs):
+    while max(sizes().values()) > high and any(b.size > 1 for b in paragraphs):
         max(paragraphs, key=lambda b: b.size).size -= 1
-        body = render(sections, "en", rng_for())
-    return body
+        texts = render_all()
+    return texts
 
 
 def code_toml(facts: Synthetic) -> str:
@@ -378,19 +382,19 @@ def page_rng(seed: int, key: str, lang: str) -> random.Random:
 
 
 def write_code_pages(out: Path, facts: Synthetic, codes: Sequence[int], seed: int) -> None:
-    """content/{en,zh,ru}/<code>.md for one code."""
+    """content/{en,zh,ru}/<code>.md for one code: 2-4 KB each, the same structure in every language."""
     key = str(facts.code)
     sections = code_sections(facts, codes, page_rng(seed, key, "plan"))
-    target = page_rng(seed, key, "size").randint(2300, 3700)
-    body = fit(sections, lambda: page_rng(seed, key, "en"), target, 3900)
+    target = page_rng(seed, key, "size").randint(2300, 3500)
+    bodies = fit(sections, lambda: {lang: render(sections, lang, page_rng(seed, key, lang)) for lang in LANGS}, target)
     summary = summary_in("en", page_rng(seed, key, "summary"))
-    (out / "content" / "en" / f"{key}.md").write_text(page_text([("summary", summary)], body), encoding="utf-8")
-    stamp = source_hash("", summary, body)
+    (out / "content" / "en" / f"{key}.md").write_text(page_text([("summary", summary)], bodies["en"]), encoding="utf-8")
+    stamp = source_hash("", summary, bodies["en"])
     for lang in LANGS[1:]:
-        rng = page_rng(seed, key, lang)
+        rng = page_rng(seed, key, f"{lang}:meta")
         phrase, local_summary = phrase_in(lang, rng), summary_in(lang, rng)
         phrases = {m.id: phrase_in(lang, rng) for m in facts.meanings[1:]}
-        text = page_text([("phrase", phrase), ("summary", local_summary), ("source_hash", stamp)], render(sections, lang, rng), phrases)
+        text = page_text([("phrase", phrase), ("summary", local_summary), ("source_hash", stamp)], bodies[lang], phrases)
         (out / "content" / lang / f"{key}.md").write_text(text, encoding="utf-8")
 
 

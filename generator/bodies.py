@@ -18,7 +18,7 @@ from .content import Content
 from .markup import Rendered, render_markdown
 
 _SALT = f"{__version__}:{markdown.__version__}:1".encode()
-PARALLEL_THRESHOLD = 400
+PARALLEL_THRESHOLD = 120
 
 
 def body_key(text: str) -> str:

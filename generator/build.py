@@ -19,6 +19,7 @@ from .errors import InputError, Problem
 from .render import (
     check_templates,
     data_files,
+    language_renderer,
     new_environment,
     render_views,
     sitemap,
@@ -40,7 +41,7 @@ class Built:
     warnings: tuple[Problem, ...]
     rendered: dict = field(default_factory=dict, repr=False)  # (lang, key) -> Rendered body
     catalogs: dict = field(default_factory=dict, repr=False)  # lang -> Babel Catalog
-    envs: dict = field(default_factory=dict, repr=False)  # lang -> Jinja Environment
+    renderers: dict = field(default_factory=dict, repr=False)  # lang -> Renderer
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -81,9 +82,10 @@ def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCac
         for lang in config.languages
     }
     updated = site_date(root)
-    envs = {lang.code: new_environment(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
+    env = new_environment(root, routes)
+    renderers = {lang.code: language_renderer(env, lang, translations[lang.code], routes, updated) for lang in config.languages}
     try:
-        check_templates(envs, root)
+        check_templates(env, root)
     except InputError as error:
         problems += error.problems
     if content is None or catalogs is None:
@@ -93,9 +95,9 @@ def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCac
     problems += linked.problems
     if problems:
         raise InputError(problems)
-    files = render_views(linked.views, envs, root, extra=lambda view: {})
-    files.update(translation_pages(config, content, linked, routes, envs, catalogs, root))
-    files.update(not_found_page(config, envs, routes))
+    files = render_views(linked.views, renderers, root)
+    files.update(translation_pages(config, content, linked, routes, renderers, catalogs, root))
+    files.update(not_found_page(config, renderers, routes))
     files.update(data_files(config, content, linked, routes))
     files["sitemap.xml"] = sitemap(config, linked, routes)
     files["robots.txt"] = robots(routes)
@@ -105,7 +107,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCac
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
     )
-    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, envs=envs)
+    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers)
 
 
 def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
@@ -125,12 +127,12 @@ def robots(routes: Routes) -> bytes:
     return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()
 
 
-def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, envs: dict, catalogs: dict, root: Path) -> dict[str, bytes]:
+def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict, catalogs: dict, root: Path) -> dict[str, bytes]:
     """The /translations/ page in every language: the status table for contributors."""
     template = _read_template(root)
     cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
     rows = status_rows(config, content, linked, routes, cover)
-    return render_views(tuple(_translation_views(config, routes, rows)), envs, root, extra=lambda view: {})
+    return render_views(tuple(_translation_views(config, routes, rows)), renderers, root)
 
 
 def _translation_views(config: SiteConfig, routes: Routes, rows: list) -> list[View]:
@@ -155,18 +157,14 @@ def _alt(lang, routes: Routes):  # noqa: ANN001, ANN202
     return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
 
 
-def not_found_page(config: SiteConfig, envs: dict, routes: Routes) -> dict[str, bytes]:
+def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[str, bytes]:
     """404.html at the root: every language's message; a small script shows the path's language."""
     from markupsafe import Markup
 
-    sections = [
-        Markup(envs[lang.code].get_template("notfound_message.html").render(lang=lang))
-        for lang in config.languages
-    ]
-    default = config.language(config.default_language)
-    env = envs[config.default_language]
-    title = env.from_string("{{ _('Page not found') }}").render()
-    html = env.get_template("notfound.html").render(sections=sections, default=default, title=title)
+    sections = [Markup(renderers[lang.code].render("notfound_message.html", lang=lang)) for lang in config.languages]
+    default = renderers[config.default_language]
+    title = default.render_string("{{ _('Page not found') }}")
+    html = default.render("notfound.html", sections=sections, default=config.language(config.default_language), title=title)
     return {"404.html": html.encode("utf-8")}
 
 

@@ -11,8 +11,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import write_mo
 from babel.messages.plurals import get_plural
 from babel.messages.pofile import PoFileError, read_po
-from babel.support import NullTranslations, Translations
-from markupsafe import escape
+from babel.support import Translations
 
 from .config import Language, SiteConfig
 from .errors import InputError, Problem, display_path
@@ -136,14 +135,3 @@ def load_catalogs(config: SiteConfig) -> dict[str, Catalog]:
     if problems:
         raise InputError(problems)
     return catalogs
-
-
-def safe_gettext(translations: NullTranslations) -> dict[str, object]:
-    """gettext callables whose results are escaped: Jinja's newstyle gettext marks them safe,
-    so a '<script>' in a msgstr would otherwise reach the page."""
-    return {
-        "gettext": lambda s: escape(translations.gettext(s)),
-        "ngettext": lambda s, p, n: escape(translations.ngettext(s, p, n)),
-        "pgettext": lambda c, s: escape(translations.pgettext(c, s)),
-        "npgettext": lambda c, s, p, n: escape(translations.npgettext(c, s, p, n)),
-    }

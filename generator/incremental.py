@@ -17,7 +17,7 @@ from .config import SiteConfig
 from .content import CLASSES, Content, check_content, load_code, load_page, page_keys
 from .errors import InputError, Problem
 from .markup import render_markdown
-from .render import _json, code_json, new_environment, render_views, sitemap
+from .render import _json, code_json, language_renderer, render_views, sitemap
 from .routes import Routes
 from .site import Index, Linked, build_view, check_bodies, index_site
 
@@ -84,9 +84,9 @@ class Session:
         config = built.config
         routes = Routes(config.base_url)
         content, changed_pages = self._reload_content(built.content, config, content_paths)
-        catalogs, envs, relanguaged = built.catalogs, built.envs, set()
+        catalogs, renderers, relanguaged = built.catalogs, built.renderers, set()
         if locales:
-            catalogs, envs, relanguaged = self._reload_catalogs(config, routes, built)
+            catalogs, renderers, relanguaged = self._reload_catalogs(config, routes, built)
         rendered = dict(built.rendered)
         for where in changed_pages:
             page = content.pages.get(where)
@@ -109,11 +109,11 @@ class Session:
         )
         linked = replace(built.linked, index=index, views=())
         files = dict(built.files)
-        files.update(render_views(views, envs, self.root, extra=lambda view: {}))
+        files.update(render_views(views, renderers, self.root))
         if any(key == "translations" for _, key in keys):
-            files.update(translation_pages(config, content, linked, routes, envs, catalogs, self.root))
+            files.update(translation_pages(config, content, linked, routes, renderers, catalogs, self.root))
         if relanguaged or {"notfound.html", "notfound_message.html"} & templates:
-            files.update(not_found_page(config, envs, routes))
+            files.update(not_found_page(config, renderers, routes))
         if changed_pages:
             files.update(_json_for(config, content, linked, routes, keys))
             files["sitemap.xml"] = sitemap(config, replace(linked, views=tuple(
@@ -123,7 +123,7 @@ class Session:
             for lang in config.languages:
                 files.pop(routes.output_file(routes.path(lang, key)), None)
                 files.pop(f"{lang.prefix + '/' if lang.prefix else ''}{key}.json", None)
-        self.built = replace(built, files=files, content=content, linked=replace(linked, views=built.linked.views), rendered=rendered, catalogs=catalogs, envs=envs)
+        self.built = replace(built, files=files, content=content, linked=replace(linked, views=built.linked.views), rendered=rendered, catalogs=catalogs, renderers=renderers)
         return Update(changed=tuple(self._write(files, built.files)), rendered=len(views), full=False)
 
     def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:
@@ -133,15 +133,16 @@ class Session:
         from .build import site_date
 
         catalogs = load_catalogs(config)
-        envs = dict(built.envs)
+        renderers = dict(built.renderers)
         changed = set()
         for lang in config.languages:
             old, new = built.catalogs.get(lang.code), catalogs.get(lang.code)
             if _catalog_key(old) != _catalog_key(new):
                 translations = compile_catalog(new) if new is not None else NullTranslations()
-                envs[lang.code] = new_environment(self.root, lang, translations, routes, site_date(self.root))
+                env = renderers[lang.code].env
+                renderers[lang.code] = language_renderer(env, lang, translations, routes, site_date(self.root))
                 changed.add(lang.code)
-        return catalogs, envs, changed
+        return catalogs, renderers, changed
 
     def _reload_content(self, content: Content, config: SiteConfig, paths: set[str]) -> tuple[Content, set[tuple[str, str]]]:
         """Content with the changed files re-read; the (language, key) pairs whose words changed."""

@@ -15,9 +15,8 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from .catalogs import safe_gettext
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
@@ -48,8 +47,38 @@ def language_name(lang: Language) -> str:
     return name[:1].upper() + name[1:]
 
 
-def new_environment(root: Path, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> jinja2.Environment:
-    """A Jinja environment for one language."""
+@dataclass(frozen=True)
+class Renderer:
+    """One language's view of the shared environment: its translations, number and date formats."""
+
+    env: jinja2.Environment
+    globals: dict[str, Any]
+
+    def render(self, name: str, **context: Any) -> str:
+        """Render a template file in this language."""
+        return self.env.get_template(name).render(**self.globals, **context)
+
+    def render_string(self, source: str, **context: Any) -> str:
+        """Render a template given as text in this language."""
+        return self.env.from_string(source).render(**self.globals, **context)
+
+
+def _translated(method: str) -> Callable[..., Any]:
+    """A gettext-family callable that translates with the `translations` of the render context and
+    escapes the result: Jinja's newstyle gettext marks translations safe, so a '<script>' in a
+    msgstr would otherwise reach the page."""
+
+    @jinja2.pass_context
+    def call(context: jinja2.runtime.Context, *args: Any) -> Markup:
+        return escape(getattr(context["translations"], method)(*args))
+
+    return call
+
+
+def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
+    """The Jinja environment all languages share, so each template compiles once."""
+    cache = root / ".cache" / "jinja"
+    cache.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
         autoescape=True,
@@ -57,23 +86,37 @@ def new_environment(root: Path, lang: Language, translations: NullTranslations, 
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)),
     )
-    env.install_gettext_callables(**safe_gettext(translations), newstyle=True)  # type: ignore[attr-defined]
-    locale = lang.locale
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_translated("gettext"),
+        ngettext=_translated("ngettext"),
+        pgettext=_translated("pgettext"),
+        npgettext=_translated("npgettext"),
+        newstyle=True,
+    )
     env.globals.update(
         url=routes.url,
         asset=routes.asset,
         json_url=routes.json_url,
         language_name=language_name,
-        number=lambda n: format_decimal(n, locale=locale),
-        percent=lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
-        format_iso_date=lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
-        updated=format_date(updated, format="long", locale=locale) if updated else "",
         csp=Markup(CSP),
         base_path=routes.base_path,
-        translations_url=routes.url(lang, "translations"),
     )
     return env
+
+
+def language_renderer(env: jinja2.Environment, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> Renderer:
+    """The renderer for one language."""
+    locale = lang.locale
+    return Renderer(env, {
+        "translations": translations,
+        "number": lambda n: format_decimal(n, locale=locale),
+        "percent": lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
+        "format_iso_date": lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
+        "updated": format_date(updated, format="long", locale=locale) if updated else "",
+        "translations_url": routes.url(lang, "translations"),
+    })
 
 
 def template_problem(error: Exception, root: Path) -> Problem:
@@ -89,9 +132,8 @@ def template_problem(error: Exception, root: Path) -> Problem:
     return Problem("templates", 1, f"template error: {error}")
 
 
-def check_templates(envs: dict[str, jinja2.Environment], root: Path) -> None:
+def check_templates(env: jinja2.Environment, root: Path) -> None:
     """Compile every template up front so a syntax error anywhere is reported, with its line."""
-    env = next(iter(envs.values()))
     problems = []
     for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
         try:
@@ -102,7 +144,7 @@ def check_templates(envs: dict[str, jinja2.Environment], root: Path) -> None:
         raise InputError(problems)
 
 
-def render_views(views: tuple[View, ...], envs: dict[str, jinja2.Environment], root: Path, extra: Callable[[View], dict[str, Any]]) -> dict[str, bytes]:
+def render_views(views: tuple[View, ...], renderers: dict[str, Renderer], root: Path) -> dict[str, bytes]:
     """Render every view; two views writing one file is an error."""
     files: dict[str, bytes] = {}
     owners: dict[str, str] = {}
@@ -113,7 +155,7 @@ def render_views(views: tuple[View, ...], envs: dict[str, jinja2.Environment], r
             problems.append(Problem(owner, 1, f"output {view.output} is also written by {owners[view.output]}"))
             continue
         try:
-            html = envs[view.lang.code].get_template(view.template).render(lang=view.lang, **view.context, **extra(view))
+            html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
         except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
             problems.append(template_problem(error, root))
             break
