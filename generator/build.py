@@ -27,6 +27,7 @@ from .render import (
     status_rows,
 )
 from .routes import Routes
+from .search import search_bundles
 from .site import MISSING, OUTDATED, Linked, View, link_site
 
 
@@ -61,8 +62,10 @@ def site_date(root: Path) -> dt.date | None:
         return None
 
 
-def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCache | None = None, jobs: int = 1) -> Built:
-    """Build the whole site in memory; raise InputError with every problem found."""
+def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True) -> Built:
+    """Build the whole site in memory; raise InputError with every problem found.
+    `cache_dir` keeps rendered Markdown and search bundles between builds."""
+    cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
     config = load_config(root)
     if base_url is not None:
         config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
@@ -102,6 +105,8 @@ def build_site(root: Path, *, base_url: str | None = None, cache: bodies.BodyCac
     files["sitemap.xml"] = sitemap(config, linked, routes)
     files["robots.txt"] = robots(routes)
     files.update(static_files(root))
+    if config.search and search:
+        files.update(search_bundles(files, config.languages, routes, cache_dir / "search" if cache_dir else None))
     warnings = tuple(
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
@@ -168,12 +173,12 @@ def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[
     return {"404.html": html.encode("utf-8")}
 
 
-def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache: bodies.BodyCache | None = None, jobs: int = 1):  # noqa: ANN201
+def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1):  # noqa: ANN201
     """Build, then write atomically into `out`; nothing is written if the build fails."""
     from .write import check_output_dir, write_site
 
     check_output_dir(out, root)
-    built = build_site(root, base_url=base_url, cache=cache, jobs=jobs)
+    built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs)
     stats = write_site(out, built.files, root)
     return built, stats
 

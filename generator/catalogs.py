@@ -44,8 +44,42 @@ def template_path(root: Path) -> Path:
     return root / "locales" / f"{DOMAIN}.pot"
 
 
+_STRING = r'"(?:[^"\\]|\\.)*"'
+_LINE = re.compile(rf"^(?:(?:msgctxt|msgid|msgid_plural|msgstr|msgstr\[(\d+)\])\s+{_STRING}|{_STRING}|#.*|)\s*$")
+
+
+def lint_po(text: str, *, path: str, plurals: int) -> list[Problem]:
+    """Line-level checks Babel's lenient parser skips: malformed lines, unterminated strings,
+    plural entries without exactly `plurals` forms."""
+    problems = []
+    forms: list[int] = []
+    entry = 0  # line of the msgid of the current plural entry, 0 outside one
+
+    def close() -> None:
+        if entry and len(forms) != plurals:
+            problems.append(Problem(path, entry, f"plural entry has {len(forms)} forms; this language needs {plurals}"))
+
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _LINE.match(line)
+        if match is None:
+            problems.append(Problem(path, number, "invalid catalog line: expected a keyword and a quoted string, or a comment"))
+            continue
+        if line.startswith(("msgctxt ", "msgid ")):  # a new entry starts
+            close()
+            entry, forms = 0, []
+        if line.startswith("msgid_plural"):
+            entry = number - 1
+        if match.group(1) is not None:
+            forms.append(int(match.group(1)))
+    close()
+    return problems
+
+
 def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
-    """Parse .po text and check it: header, placeholders, plural forms; raise InputError."""
+    """Parse .po text and check it: syntax, header, placeholders, plural forms; raise InputError."""
+    lexical = lint_po(text, path=path, plurals=get_plural(locale).num_plurals)
+    if lexical:
+        raise InputError(lexical)
     try:
         catalog = read_po(io.StringIO(text), locale=locale, abort_invalid=True)
     except PoFileError as error:
@@ -89,7 +123,7 @@ def check_message(message: Message, plurals: int) -> list[str]:
         elif string and not message.pluralizable and set(_PLACEHOLDER.findall(string)) != allowed:
             missing = sorted(allowed - set(_PLACEHOLDER.findall(string)))[0]
             problems.append(f"'{ids[0]}': msgstr lacks placeholder %({missing})s")
-        elif string and re.search(r"%(?!\(\w+\)[sdif]|%)", string):
+        elif string and "%" in _PLACEHOLDER.sub("", string).replace("%%", ""):
             problems.append(f"'{ids[0]}': a lone '%' must be written '%%'")
     return problems
 

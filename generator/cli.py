@@ -70,12 +70,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
-    from .bodies import BodyCache
     from .build import build_and_write
 
     started = time.perf_counter()
-    cache = None if args.no_cache else BodyCache(root / ".cache" / "bodies.pickle")
-    built, stats = build_and_write(root, args.out or root / "_site", base_url=args.base_url, cache=cache, jobs=max(1, args.jobs))
+    cache_dir = None if args.no_cache else root / ".cache"
+    built, stats = build_and_write(root, args.out or root / "_site", base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs))
     for warning in built.warnings:
         print(warning, file=sys.stderr)
     pages = sum(1 for name in built.files if name.endswith(".html"))
@@ -88,7 +87,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 def _check(root: Path) -> int:
     from .build import build_site
 
-    built = build_site(root)
+    built = build_site(root, search=False)
     for warning in built.warnings:
         print(warning)
     print(f"OK: {len(built.content.codes)} codes, {len(built.content.pages)} pages, {len(built.files)} output files.")

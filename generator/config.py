@@ -17,6 +17,7 @@ SITE_FIELDS = {
     "default_language": Field("str", "The language served at the root, without a URL prefix.", True),
     "repo_url": Field("str", "The source repository, for 'edit this page' links."),
     "languages": Field("table", "One table per language, in switcher order.", True),
+    "search": Field("bool", "Build the full-text search index (default true)."),
     "max_code": Field("int", "Highest valid code (default 599; only synthetic benchmark sites raise it)."),
 }
 
@@ -56,6 +57,7 @@ class SiteConfig:
     languages: tuple[Language, ...]
     repo_url: str = ""
     max_code: int = 599
+    search: bool = True
 
     def language(self, code: str) -> Language:
         """The language with this content code."""
@@ -94,6 +96,9 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
             problems.append(Problem(path, line_of_key(text, f"languages.{lang.code}"), f"languages.{lang.code}: only the default language has an empty prefix"))
         if prefixes.count(lang.prefix) > 1:
             problems.append(Problem(path, line_of_key(text, f"languages.{lang.code}"), f"languages.{lang.code}: prefix '{lang.prefix}' is used twice"))
+    repo_url = data.get("repo_url", "")
+    if repo_url and not repo_url.startswith("https://"):
+        problems.append(Problem(path, line_of_key(text, "repo_url"), "repo_url must be an https:// URL or empty"))
     base_url = data["base_url"]
     if not base_url.endswith("/"):
         problems.append(Problem(path, line_of_key(text, "base_url"), "base_url must end with '/'"))
@@ -107,6 +112,7 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         languages=tuple(ordered),
         repo_url=data.get("repo_url", ""),
         max_code=data.get("max_code", 599),
+        search=data.get("search", True),
     )
 
 

@@ -172,13 +172,20 @@ def load_content(config: SiteConfig) -> Content:
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
+    seen: dict[int, str] = {}
     for path in sorted((root / "content" / "codes").glob("*")):
         code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
         if code is None:
             continue
-        if code.code in codes:
-            problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {codes[code.code].path}"))
+        stem = path.name.split(".")[0]
+        if stem != str(code.code):
+            text = path.read_text(encoding="utf-8")
+            problems.append(Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'"))
+        if code.code in seen:
+            problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {seen[code.code]}"))
         else:
+            seen[code.code] = code.path
+        if stem == str(code.code) and code.code not in codes:
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
@@ -217,6 +224,8 @@ def load_specs(root: Path) -> dict[str, Spec]:
             problems.append(Problem(shown, at, f"'{name}' must be a table"))
             continue
         found = check_table(table, SPEC_FIELDS, path=shown, text=text, line=at, where=name)
+        if not found and not table["url"].startswith("https://"):
+            found.append(Problem(shown, line_of_key(text, "url", start=at), f"{name}: url must be an https:// URL"))
         problems += found
         if not found:
             specs[name] = Spec(name=name, **table)
@@ -225,7 +234,7 @@ def load_specs(root: Path) -> dict[str, Spec]:
     return specs
 
 
-def parse_code(text: str, *, path: str, stem: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
     """Parse one `content/codes/<code>.toml`."""
     data = parse_toml(text, path=path)
     problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
@@ -234,8 +243,6 @@ def parse_code(text: str, *, path: str, stem: str, specs: dict[str, Spec], max_c
     code = data["code"]
     if not 100 <= code <= max_code or str(code)[0] not in "12345":
         problems.append(Problem(path, line_of_key(text, "code"), f"code {code} is outside 100-{max_code}"))
-    if stem != str(code):
-        problems.append(Problem(path, line_of_key(text, "code"), f"code {code} does not match the file name '{stem}'"))
     meanings = []
     starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[meaning]]"]
     for index, table in enumerate(data["meaning"]):
@@ -299,14 +306,9 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
 def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 599) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
-    match = _CODE_FILE.match(path.name)
-    text = read_text(path, root)
-    if not match or match.group(2) != "toml":
-        stem = path.name.split(".")[0]
-        if path.suffix != ".toml":
-            raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
-        return parse_code(text, path=shown, stem=stem, specs=specs, max_code=max_code)
-    return parse_code(text, path=shown, stem=match.group(1), specs=specs, max_code=max_code)
+    if path.suffix != ".toml":
+        raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
+    return parse_code(read_text(path, root), path=shown, specs=specs, max_code=max_code)
 
 
 def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:
@@ -386,10 +388,10 @@ def check_content(content: Content, config: SiteConfig) -> list[Problem]:
             if not (config.root / "content" / "codes" / f"{related}.toml").exists():
                 problems.append(Problem(code.path, line_of_key(_read_or_empty(config.root / code.path), "related"), f"related code {related} has no page"))
     for (lang, key), page in content.pages.items():
-        if key.isdigit() and not (config.root / "content" / "codes" / f"{key}.toml").exists():
-            problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
-        elif lang != default and (default, key) not in content.pages:
+        if lang != default and not (config.root / "content" / default / f"{key}.md").exists():
             problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
+        elif key.isdigit() and not (config.root / "content" / "codes" / f"{key}.toml").exists():
+            problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
         if key.isdigit() and int(key) in content.codes and lang != default:
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}
             for meaning_id in page.meta.get("phrases", {}):

@@ -10,7 +10,6 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .bodies import BodyCache
 from .build import Built, build_site, not_found_page, translation_pages
 from .catalogs import compile_catalog, complete, load_catalogs
 from .config import SiteConfig
@@ -56,15 +55,14 @@ def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
 class Session:
     """A built site kept in memory between edits."""
 
-    def __init__(self, root: Path, out: Path, *, cache: BodyCache | None = None) -> None:
+    def __init__(self, root: Path, out: Path) -> None:
         self.root = root
         self.out = out
-        self.cache = cache or BodyCache(root / ".cache" / "bodies.pickle")
         self.built: Built | None = None
 
     def full(self) -> Update:
         """Build everything (raises InputError) and write the changed files."""
-        built = build_site(self.root, cache=self.cache, jobs=os.cpu_count() or 1)
+        built = build_site(self.root, cache_dir=self.root / ".cache", jobs=os.cpu_count() or 1)
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
         return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.linked.views), full=True)

@@ -21,6 +21,7 @@ from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
 from .routes import Routes
+from .search import bundle_prefix
 from .site import MISSING, OUTDATED, Linked, View
 
 CSP = (
@@ -116,6 +117,7 @@ def language_renderer(env: jinja2.Environment, lang: Language, translations: Nul
         "format_iso_date": lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
         "updated": format_date(updated, format="long", locale=locale) if updated else "",
         "translations_url": routes.url(lang, "translations"),
+        "search_url": routes.base_path + bundle_prefix(lang) + "pagefind.js",
     })
 
 

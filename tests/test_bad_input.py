@@ -1,0 +1,193 @@
+"""Every kind of malformed input: exact `path:line: message` lines, exit 65, no traceback, and the
+previous site left byte-identical. Each case is one change to the tiny default project."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from badinput import CASES
+
+from generator.errors import EXIT_INPUT
+
+EXPECTED: dict[str, list[str]] = {
+    'unclosed front matter': [
+        "content/en/410.md:1: front matter opened here is never closed with '+++'",
+    ],
+    'invalid front matter': [
+        'content/en/410.md:2: invalid TOML: Invalid value',
+    ],
+    'front matter that is not TOML': [
+        "content/en/410.md:1: file must start with a '+++' front-matter line",
+    ],
+    'front matter key of the wrong kind': [
+        "content/ru/404.md:4: 'phrases' must be a table of strings",
+    ],
+    'unknown key with a suggestion': [
+        "content/en/410.md:1: missing required key 'summary'",
+        "content/en/410.md:2: unknown key 'sumary' (did you mean 'summary'?)",
+    ],
+    'missing required field': [
+        "content/codes/410.toml:1: missing required key 'cacheable'",
+    ],
+    'wrong type': [
+        "content/codes/410.toml:3: 'cacheable' must be true or false",
+    ],
+    'code outside 100-599': [
+        'content/codes/410.toml:1: code 610 is outside 100-599',
+    ],
+    'file name and data disagree': [
+        "content/codes/410.toml:1: code 411 does not match the file name '410'",
+    ],
+    'duplicate code': [
+        "content/codes/411.toml:1: code 410 does not match the file name '411'",
+        'content/codes/411.toml:1: duplicate code 410: also defined in content/codes/410.toml',
+    ],
+    'two pages write one output path': [
+        'content/en/home.md:1: output 410/index.html is also written by content/en/410.md',
+    ],
+    'translation with no English page': [
+        'content/zh/411.md:1: translation has no en page content/en/411.md',
+    ],
+    'link to a missing code': [
+        'content/en/410.md:6: link to code 418, which has no page',
+    ],
+    'link to a missing fragment': [
+        'content/en/410.md:6: link to #nowhere, which is not a section of 404',
+    ],
+    'invalid UTF-8': [
+        'content/en/410.md:8: file is not valid UTF-8',
+    ],
+    'UTF-16 file': [
+        'content/en/410.md:1: file is UTF-16; save it as UTF-8',
+    ],
+    'NUL byte': [
+        'content/en/410.md:7: file contains a NUL byte',
+    ],
+    'empty file': [
+        'content/en/410.md:1: file is empty: it needs +++ front matter +++ and a body',
+    ],
+    'file over the size limit': [
+        'content/en/410.md:1: file is 550121 bytes, over the limit of 524288',
+    ],
+    'catalog syntax error': [
+        'locales/ru/LC_MESSAGES/messages.po:7: invalid catalog line: expected a keyword and a quoted string, or a comment',
+    ],
+    'catalog placeholder mismatch': [
+        "locales/ru/LC_MESSAGES/messages.po:6: 'Updated %(date)s.': placeholder %(day)s is not in the msgid",
+    ],
+    'Russian plural entry missing a form': [
+        'locales/ru/LC_MESSAGES/messages.po:6: plural entry has 2 forms; this language needs 3',
+    ],
+    'catalog without a header': [
+        'locales/ru/LC_MESSAGES/messages.po:1: catalog has no header: it must start with msgid "" and a msgstr with Content-Type and Plural-Forms',
+    ],
+    'catalog with wrong plural count': [
+        'locales/zh_Hans/LC_MESSAGES/messages.po:4: Plural-Forms says nplurals=2; zh_Hans has 1 plural forms',
+    ],
+    'template syntax error': [
+        "templates/class.html:3: template syntax error: Expected an expression, got 'end of statement block'",
+    ],
+    'template with an undefined variable': [
+        "templates/class.html:4: template error: 'no_such_thing' is undefined",
+    ],
+    'invalid site.toml': [
+        "site.toml:1: invalid TOML: Illegal character '\\n'",
+    ],
+    'unknown site.toml key': [
+        "site.toml:3: unknown key 'theme'",
+    ],
+    'heading without an id': [
+        'content/en/404.md:10: link to #meaning, which is not a section of 410',
+        "content/en/410.md:4: heading 'What it means' needs an id: add {#some-id}",
+        'content/ru/404.md:12: link to #meaning, which is not a section of 410',
+        'content/zh/404.md:12: link to #meaning, which is not a section of 410',
+    ],
+    'unsafe link': [
+        "content/en/410.md:8: unsafe URL 'data:image/png;base64,AAAA': use https:, http:, mailto: or a relative link",
+        "content/en/410.md:8: unsafe URL 'javascript:alert(1)': use https:, http:, mailto: or a relative link",
+    ],
+    'event handler through attribute syntax': [
+        "content/en/410.md:9: attribute 'onclick' is not allowed in Markdown",
+    ],
+    'temporary meaning without expiry': [
+        "content/codes/410.toml:6: a temporary meaning needs 'expires' as YYYY-MM-DD",
+    ],
+    'unofficial meaning without vendor': [
+        "content/codes/410.toml:6: an unofficial meaning needs 'vendor'",
+    ],
+    'section missing from specs': [
+        "content/codes/410.toml:10: section '15.5.99' of RFC 9110 is not in content/specs.toml",
+    ],
+    'related code without a page': [
+        'content/codes/410.toml:2: related code 418 has no page',
+    ],
+    'translated phrase for an unknown meaning': [
+        "content/ru/404.md:6: phrases: 'esri' is not the id of another meaning of 404",
+    ],
+    'translation whose structure differs': [
+        "content/ru/404.md:6: code blocks differ from the source's: copy them verbatim",
+        "content/ru/404.md:6: section ids ['meaning', 'vs-411'] differ from the source's ['meaning', 'vs-410']",
+    ],
+    'catalog with a lone percent sign': [
+        "locales/ru/LC_MESSAGES/messages.po:6: 'Home': a lone '%' must be written '%%'",
+    ],
+    'BOM and CRLF are accepted': [
+    ],
+    'phrase in the default language': [
+        "content/en/410.md:2: 'phrase' belongs in translations, not the default language",
+    ],
+    'unexpected file in a language folder': [
+        'content/en/notes.txt:1: unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md and home.md',
+    ],
+    'spec url that is not https': [
+        'content/specs.toml:3: RFC 9110: url must be an https:// URL',
+    ],
+}
+
+
+def snapshot(directory: Path) -> dict[str, bytes]:
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
+
+
+def test_the_table_covers_at_least_thirty_malformed_inputs() -> None:
+    assert set(EXPECTED) == set(CASES)
+    assert sum(1 for lines in EXPECTED.values() if lines) >= 30
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input(name: str, make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build", "--no-cache")[0] == 0
+    before = snapshot(root / "_site")
+    for relative, data in CASES[name].items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    code, _, err = cli("--root", str(root), "build", "--no-cache")
+    assert "Traceback" not in err
+    expected = EXPECTED[name]
+    if not expected:  # accepted input (BOM, CRLF)
+        assert code == 0, err
+        return
+    lines = err.splitlines()
+    assert code == EXIT_INPUT
+    assert lines[:-1] == expected
+    assert lines[:-1] == sorted(lines[:-1])
+    assert lines[-1] == f"{len(expected)} problem{'s' if len(expected) != 1 else ''}; nothing was written."
+    assert snapshot(root / "_site") == before
+
+
+def test_all_problems_of_a_run_are_reported_together(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    files: dict[str, str | bytes | None] = {}
+    for name in ("unknown key with a suggestion", "catalog placeholder mismatch", "template syntax error", "wrong type"):
+        files.update(CASES[name])
+    root = make_project(files, stamp=False)
+    code, _, err = cli("--root", str(root), "build")
+    expected = sorted(
+        EXPECTED["unknown key with a suggestion"] + EXPECTED["catalog placeholder mismatch"]
+        + EXPECTED["template syntax error"] + EXPECTED["wrong type"]
+    )
+    assert code == EXIT_INPUT
+    assert err.splitlines()[:-1] == expected

@@ -1,0 +1,351 @@
+"""The real site in a real browser: it is built once, served on 127.0.0.1 like GitHub Pages and driven
+with Playwright in Debian's headless Chromium. Also the quality gates over every built page:
+accessibility (axe-core), HTML validity (the Nu HTML Checker) and internal links.
+
+Chromium, Java and tools/browser/node_modules (`make test` installs them; `bash .ci/run` as root on
+Debian installs the system packages) are required: without them these tests fail, they never skip.
+Deselect them locally with `pytest -m "not browser"`. Screenshots go to test-artifacts/screenshots/;
+UPDATE_SCREENSHOTS=1 also refreshes the ones README.md shows, in docs/screenshots/."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from browserkit import AXE, CHROMIUM_ARGS, ROOT, VNU, MissingTool, chromium, java, node_tool, serve
+from linkcheck import broken_links
+from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, expect, sync_playwright
+
+from generator.build import Built, build_site
+from generator.routes import Routes
+from generator.write import write_site
+
+browser = pytest.mark.browser
+
+ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
+DOCS_SHOTS = ROOT / "docs" / "screenshots"
+WAIT = 15_000  # ms: the longest any single expectation may wait (search loads Pagefind's WebAssembly)
+SIZES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+}
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
+def need(tool: object, *args: object) -> object:
+    """Call a browserkit lookup; a missing tool fails the test with the lookup's instructions."""
+    try:
+        return tool(*args)  # type: ignore[operator]
+    except MissingTool as missing:
+        pytest.fail(str(missing), pytrace=False)
+
+
+# --- the site, served ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def real_site() -> Built:
+    """The project's own site, built in memory once per session with a fixed date."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+        return build_site(ROOT)
+
+
+@pytest.fixture(scope="session")
+def site_dir(real_site: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("browser") / "site"
+    write_site(out, real_site.files, ROOT)
+    return out
+
+
+@pytest.fixture(scope="session")
+def origin(site_dir: Path) -> Iterator[str]:
+    with serve(site_dir) as url:
+        yield url
+
+
+# --- the browser --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chrome(playwright: Playwright, origin: str) -> Iterator[Browser]:
+    """Headless Chromium from the system; `origin` first, so the browser closes before the server."""
+    executable = need(chromium)
+    launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
+    yield launched
+    launched.close()
+
+
+class Watch:
+    """Everything that went wrong on one page: console errors, uncaught exceptions, CSP violations,
+    failed requests and error responses for anything but the page itself."""
+
+    CSP_LISTENER = (
+        "document.addEventListener('securitypolicyviolation', (e) => {"
+        " (window.__csp = window.__csp || []).push(e.violatedDirective + ' blocked ' + e.blockedURI); });"
+    )
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.problems: list[str] = []
+        page.add_init_script(self.CSP_LISTENER)
+        page.on("console", self._console)
+        page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
+        page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url} ({request.failure})"))
+        page.on("response", self._response)
+
+    def _console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text} at {message.location.get('url', '?')}")
+
+    def _response(self, response: Response) -> None:
+        if response.status >= 400 and not response.request.is_navigation_request():
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def assert_clean(self) -> None:
+        violations = self.page.evaluate("window.__csp || []")
+        found = self.problems + [f"CSP violation: {v}" for v in violations]
+        assert not found, "\n".join(found)
+
+
+@pytest.fixture
+def context(chrome: Browser) -> Iterator[BrowserContext]:
+    ctx = chrome.new_context(locale="en-US", **SIZES["desktop"])
+    ctx.set_default_timeout(WAIT)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context: BrowserContext) -> Page:
+    return context.new_page()
+
+
+@pytest.fixture
+def watch(page: Page) -> Watch:
+    return Watch(page)
+
+
+def h1(page: Page):  # noqa: ANN201 - a Locator
+    return page.locator("main h1").first
+
+
+# --- behaviour ----------------------------------------------------------------------------------
+
+
+@browser
+def test_navigation_home_class_code_related(page: Page, watch: Watch, origin: str) -> None:
+    page.goto(origin + "/")
+    expect(h1(page)).not_to_be_empty()
+    page.locator('main h2 a[href="/4xx/"]').click()
+    expect(page).to_have_url(origin + "/4xx/")
+    expect(h1(page)).to_have_text(re.compile(r"^4xx · \S"))
+    page.locator('main ul.codes a[href="/404/"]').click()
+    expect(page).to_have_url(origin + "/404/")
+    expect(h1(page)).to_have_text("404 Not Found")
+    related = page.locator('section[aria-labelledby="related"] ul.codes a').first
+    href = related.get_attribute("href") or ""
+    assert re.fullmatch(r"/\d{3}/", href), href
+    related.click()
+    expect(page).to_have_url(origin + href)
+    expect(h1(page)).to_have_text(re.compile(rf"^{href.strip('/')} \S"))
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize(("tag", "path"), [("zh-Hans", "/zh/429/"), ("ru", "/ru/429/")])
+def test_language_switcher_keeps_the_code(page: Page, origin: str, tag: str, path: str) -> None:
+    page.goto(origin + "/429/")
+    page.locator(f'header nav.languages a[hreflang="{tag}"]').click()
+    expect(page).to_have_url(origin + path)
+    expect(page.locator("html")).to_have_attribute("lang", tag)
+    expect(h1(page)).to_have_text(re.compile(r"^429 Too Many Requests"))
+    expect(page.locator(f'header nav.languages a[hreflang="{tag}"]')).to_have_attribute("aria-current", "page")
+
+
+@browser
+@pytest.mark.parametrize(
+    ("start", "query", "expected"),
+    [
+        ("/404/", "too many", "/429/"),
+        ("/zh/404/", "限流", "/zh/429/"),
+        ("/ru/404/", "слишком много запросов", "/ru/429/"),
+        ("/", "teapot", "/418/"),
+    ],
+)
+def test_search_finds_the_code(page: Page, watch: Watch, origin: str, start: str, query: str, expected: str) -> None:
+    page.goto(origin + start)
+    field = page.locator("header #search-input")
+    field.click()
+    field.press_sequentially(query)
+    hit = page.locator(f'#search-results a[href="{expected}"]')
+    try:
+        expect(hit).to_be_visible()
+    except AssertionError:
+        listed = page.locator("#search-results a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
+        pytest.fail(f"searching {query!r} on {start} did not list {expected}; listed: {listed}", pytrace=False)
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize(
+    ("path", "lang", "home", "script"),
+    [
+        ("/ru/does/not/exist/", "ru", "/ru/", r"[А-Яа-яЁё]"),
+        ("/zh/x/", "zh-Hans", "/zh/", r"[\u4e00-\u9fff]"),
+        ("/does/not/exist/", "en", "/", r"^[A-Za-z ]+$"),
+    ],
+)
+def test_not_found_page_speaks_the_path_language(page: Page, watch: Watch, origin: str, path: str, lang: str, home: str, script: str) -> None:
+    response = page.goto(origin + path)
+    assert response is not None and response.status == 404
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    shown = page.locator("section.nf:visible")
+    expect(shown).to_have_count(1)
+    expect(shown).to_have_attribute("lang", lang)
+    heading = shown.locator("h1").inner_text()
+    assert re.search(script, heading), heading
+    expect(page).to_have_title(heading)
+    expect(shown.locator("a")).to_have_attribute("href", home)
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize("path", ["/", "/zh/429/"])
+def test_skip_link_is_first_and_moves_focus_to_main(page: Page, origin: str, path: str) -> None:
+    page.goto(origin + path)
+    page.keyboard.press("Tab")
+    skip = page.locator("a.skip")
+    expect(skip).to_be_focused()
+    expect(skip).to_be_in_viewport()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(origin + path + "#content")
+    page.keyboard.press("Tab")
+    inside = page.evaluate("() => { const a = document.activeElement; return document.querySelector('main').contains(a) && a !== document.body; }")
+    assert inside, "after the skip link, the next Tab should land inside <main>"
+
+
+@browser
+@pytest.mark.parametrize("path", ["/", "/4xx/", "/429/", "/zh/", "/zh/5xx/", "/zh/404/", "/ru/", "/ru/2xx/", "/ru/418/"])
+def test_no_console_errors_or_csp_violations(page: Page, watch: Watch, origin: str, path: str) -> None:
+    response = page.goto(origin + path)
+    assert response is not None and response.ok
+    page.locator("#search-input").focus()  # loads the Pagefind bundle and its WebAssembly under the CSP
+    page.wait_for_load_state("networkidle")
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("code-404", "/404/")])
+def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: str) -> None:
+    ctx = chrome.new_context(locale="en-US", **SIZES[size])
+    try:
+        page = ctx.new_page()
+        page.goto(origin + path)
+        page.evaluate("document.fonts.ready.then(() => true)")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {size} width"
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        shot, full = ARTIFACTS / f"{name}-{size}.png", ARTIFACTS / f"{name}-{size}-full.png"
+        page.screenshot(path=shot)
+        page.screenshot(path=full, full_page=True)
+    finally:
+        ctx.close()
+    for file in (shot, full):
+        data = file.read_bytes()
+        assert data.startswith(PNG) and len(data) > 10_000, f"{file} is not a plausible screenshot"
+    if name.startswith("code-") and os.environ.get("UPDATE_SCREENSHOTS"):
+        DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(shot, DOCS_SHOTS / f"code-page-{size}.png")
+
+
+def test_readme_screenshots_are_committed() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for size in SIZES:
+        shot = DOCS_SHOTS / f"code-page-{size}.png"
+        assert shot.read_bytes().startswith(PNG), f"{shot}: refresh with UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py"
+        assert f"docs/screenshots/{shot.name}" in readme
+
+
+# --- quality gates ------------------------------------------------------------------------------
+
+
+AXE_PAGES = [f"{prefix}{path}" for prefix in ("", "/zh", "/ru") for path in ("/", "/4xx/", "/429/")] + ["/ru/does/not/exist/"]
+AXE_RUN = """async () => {
+  const result = await axe.run(document, {resultTypes: ["violations"]});
+  return result.violations.map((v) => ({
+    id: v.id, impact: v.impact, help: v.help,
+    nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + " :: " + n.failureSummary.replace(/\\s+/g, " ")),
+  }));
+}"""
+
+
+@pytest.fixture(scope="session")
+def axe_context(chrome: Browser) -> Iterator[BrowserContext]:
+    """A context that lets axe-core be injected despite the pages' CSP (script-src 'self'), for the
+    accessibility audit only; every other test sees the CSP as it is."""
+    ctx = chrome.new_context(locale="en-US", bypass_csp=True, **SIZES["desktop"])
+    ctx.set_default_timeout(60_000)
+    yield ctx
+    ctx.close()
+
+
+@browser
+@pytest.mark.parametrize("path", AXE_PAGES)
+def test_accessibility_axe(axe_context: BrowserContext, origin: str, path: str) -> None:
+    script = need(node_tool, AXE)
+    page = axe_context.new_page()
+    try:
+        page.goto(origin + path)
+        page.add_script_tag(path=script)
+        violations = page.evaluate(AXE_RUN)
+    finally:
+        page.close()
+    report = "\n".join(f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
+    serious = [v for v in violations if v["impact"] in ("serious", "critical")]
+    assert not serious, f"axe-core on {path}:\n{report}"
+
+
+@browser
+def test_every_page_is_valid_html(site_dir: Path, tmp_path: Path) -> None:
+    """The Nu HTML Checker over every .html file of the site, plus a broken canary page that proves
+    the checker runs and reports."""
+    jar, launcher = need(node_tool, VNU), need(java)
+    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
+    assert len(pages) > 100
+    canary = tmp_path / "canary.html"
+    canary.write_text('<!DOCTYPE html><html lang="en"><title>canary</title><p><span>broken</div>', encoding="utf-8")
+    result = subprocess.run(
+        [str(launcher), "-jar", str(jar), "--errors-only", "--format", "json", str(canary), *pages],
+        cwd=site_dir, capture_output=True, text=True, timeout=600, check=False,
+    )
+    start = result.stderr.find('{"messages"')  # the report goes to stderr, possibly after JVM notices
+    assert start >= 0, f"no report from the Nu HTML Checker (exit {result.returncode}):\n{result.stderr}"
+    messages = json.JSONDecoder().raw_decode(result.stderr[start:])[0]["messages"]
+    prefix = site_dir.resolve().as_uri() + "/"
+    errors = [m for m in messages if not m.get("url", "").endswith("/canary.html")]
+    assert len(errors) < len(messages), "the checker found nothing wrong in a broken page: is it running?"
+    listed = "\n".join(
+        f"{m.get('url', '?').removeprefix(prefix).removeprefix('file:' + str(site_dir.resolve()) + '/')}:{m.get('lastLine', '?')}: "
+        f"{m.get('type')}: {m.get('message')}  [{(m.get('extract') or '').strip()}]"
+        for m in errors
+    )
+    assert not errors, f"{len(errors)} HTML errors:\n{listed}"
+
+
+def test_no_broken_internal_links(real_site: Built) -> None:
+    base_path = Routes(real_site.config.base_url).base_path
+    assert broken_links(real_site.files, base_path) == []
