@@ -6,6 +6,7 @@ hash of the text and of the renderer's version."""
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import pickle
 from concurrent.futures import ProcessPoolExecutor
@@ -66,7 +67,11 @@ def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int
     todo = sorted({k: content.pages[w].body for w, k in keys.items() if k not in cache.entries}.items())
     if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
         chunks = [todo[i::jobs * 4] for i in range(jobs * 4)]
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        # Workers come from a clean forkserver, not a fork of this process: a fork would inherit
+        # the output lock and could outlive a killed build while holding it.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["generator.markup"])
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
             for chunk, results in zip(chunks, pool.map(_render_many, [[t for _, t in c] for c in chunks]), strict=True):
                 cache.entries.update({k: r for (k, _), r in zip(chunk, results, strict=True)})
     else:

@@ -175,11 +175,12 @@ def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[
 
 def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1):  # noqa: ANN201
     """Build, then write atomically into `out`; nothing is written if the build fails."""
-    from .write import check_output_dir, write_site
+    from .write import check_output_dir, output_lock, write_site
 
     check_output_dir(out, root)
-    built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs)
-    stats = write_site(out, built.files, root)
+    with output_lock(out):  # held for the whole build: a second build into `out` refuses at once
+        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs)
+        stats = write_site(out, built.files, root, locked=True)
     return built, stats
 
 

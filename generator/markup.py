@@ -26,12 +26,14 @@ _ALLOWED_ATTRIBUTES = {
     "a": {"href", "title", "data-xlink"},
     "img": {"src", "alt", "title"},
     "code": {"class"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
 }
 _ALIGN = re.compile(r"^text-align: (left|right|center);?$")
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
+MAX_BRACKETS = 500
+MAX_INDENT = 80
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,12 @@ class _Checks(Treeprocessor):
             if element.tag in _HEADINGS:
                 self._heading(element)
             allowed = _ALLOWED_ATTRIBUTES.get(element.tag, {"id"} if element.tag in _HEADINGS else set())
+            align = _ALIGN.match(element.get("style", "")) if element.tag in ("th", "td") else None
+            if align:  # the CSP forbids inline styles: table alignment becomes a class
+                del element.attrib["style"]
+                element.set("class", f"align-{align.group(1)}")
             for name, value in list(element.attrib.items()):
-                if name not in allowed or (name == "style" and not _ALIGN.match(value)):
+                if name not in allowed:
                     self._problem(f"{name}=", f"attribute '{name}' is not allowed in Markdown")
                     del element.attrib[name]
                 elif name in ("href", "src") and not _safe_url(value):
@@ -137,9 +143,16 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
         if not _shared:
             _shared.append(new_markdown())
         md = _shared[0]
+    refused = _refuse(text)
+    if refused:
+        return Rendered(html="", ids=(), links=(), blocks=(), problems=(refused,), text=text)
     md.reset()
     md.found_links, md.found_ids, md.found_problems = [], [], []
-    body = md.convert(text)
+    try:
+        body = md.convert(text)
+    except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
+        md.reset()
+        return Rendered(html="", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),), text=text)
     blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
     return Rendered(
         html=body,
@@ -149,6 +162,19 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
         problems=tuple(md.found_problems),
         text=text,
     )
+
+
+def _refuse(text: str) -> tuple[str, str] | None:
+    """Input that would make Python-Markdown take seconds or recurse too deep: (needle, message)."""
+    prose = FencedBlockPreprocessor.FENCED_BLOCK_RE.sub("", text)
+    brackets = prose.count("[")
+    if brackets > MAX_BRACKETS:  # its link parsing is quadratic in unmatched '['
+        return "[", f"{brackets} '[' outside code blocks; a page may have at most {MAX_BRACKETS}"
+    for line in prose.split("\n"):
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+        if indent > MAX_INDENT:  # each level of list nesting is a level of recursion
+            return line, f"line indented {indent} spaces; nesting may go {MAX_INDENT // 4} levels deep at most"
+    return None
 
 
 def resolve_links(body: str, target: Callable[[int, str], tuple[str, str]]) -> str:

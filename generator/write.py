@@ -5,11 +5,14 @@ and modification times stay as they were; the swap itself is two renames under a
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
 import fcntl
 import os
 import shutil
+import sys
 from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +71,7 @@ def _files(directory: Path) -> Iterator[str]:
             yield (Path(dirpath) / name).relative_to(directory).as_posix()
 
 
-@contextmanager
+@contextlib.contextmanager
 def output_lock(out: Path) -> Iterator[None]:
     """Hold an exclusive lock beside `out` for the duration; a second build refuses at once.
     flock is released by the kernel even when the holder is killed."""
@@ -90,26 +93,52 @@ def _remove_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(out: Path, files: Mapping[str, bytes], root: Path) -> WriteStats:
-    """Replace `out` with exactly `files`, atomically; unchanged files keep their inode and mtime."""
+def write_site(out: Path, files: Mapping[str, bytes], root: Path, *, locked: bool = False) -> WriteStats:
+    """Replace `out` with exactly `files`, atomically; unchanged files keep their inode and mtime.
+    `locked` says the caller already holds `output_lock(out)`."""
     out = Path(os.path.abspath(out))
     check_output_dir(out, root)
-    with output_lock(out):
+    with contextlib.nullcontext() if locked else output_lock(out):
         _remove_stale(out)
         staging = out.parent / f".{out.name}.staging-{os.getpid()}"
-        old = out.parent / f".{out.name}.old-{os.getpid()}"
         try:
             stats = _stage(staging, out, files)
-            if out.exists():
-                os.rename(out, old)
-            os.rename(staging, out)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            if old.exists() and not out.exists():
-                os.rename(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
+            _swap(staging, out)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the previous site
     return stats
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Put `staging` in place of `out`. On Linux one renameat2(RENAME_EXCHANGE) call swaps them, so
+    there is no instant without a site; elsewhere, two renames."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    if _exchange(staging, out):
+        return
+    old = out.parent / f".{out.name}.old-{os.getpid()}"
+    os.rename(out, old)
+    os.rename(staging, out)
+    os.rename(old, staging)
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically exchange two paths with renameat2; False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is None:
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
+    if result != 0:
+        error = ctypes.get_errno()
+        if error in (errno.EINVAL, errno.ENOSYS):
+            return False
+        raise OSError(error, os.strerror(error), str(b))
+    return True
 
 
 def _stage(staging: Path, out: Path, files: Mapping[str, bytes]) -> WriteStats:

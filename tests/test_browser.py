@@ -20,7 +20,16 @@ from pathlib import Path
 import pytest
 from browserkit import AXE, CHROMIUM_ARGS, ROOT, VNU, MissingTool, chromium, java, node_tool, serve
 from linkcheck import broken_links
-from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, Response, expect, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Response,
+    expect,
+    sync_playwright,
+)
 
 from generator.build import Built, build_site
 from generator.routes import Routes
