@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -62,7 +63,7 @@ def site_date(root: Path) -> dt.date | None:
         return None
 
 
-def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True) -> Built:
+def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None) -> Built:
     """Build the whole site in memory; raise InputError with every problem found.
     `cache_dir` keeps rendered Markdown and search bundles between builds."""
     cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
@@ -98,7 +99,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     problems += linked.problems
     if problems:
         raise InputError(problems)
-    files = render_views(linked.views, renderers, root)
+    files = render_views(linked.views, renderers, root, progress)
     files.update(translation_pages(config, content, linked, routes, renderers, catalogs, root))
     files.update(not_found_page(config, renderers, routes))
     files.update(data_files(config, content, linked, routes))
@@ -173,13 +174,13 @@ def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[
     return {"404.html": html.encode("utf-8")}
 
 
-def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1):  # noqa: ANN201
+def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
     """Build, then write atomically into `out`; nothing is written if the build fails."""
     from .write import check_output_dir, output_lock, write_site
 
     check_output_dir(out, root)
     with output_lock(out):  # held for the whole build: a second build into `out` refuses at once
-        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs)
+        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress)
         stats = write_site(out, built.files, root, locked=True)
     return built, stats
 

@@ -74,7 +74,16 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
     started = time.perf_counter()
     cache_dir = None if args.no_cache else root / ".cache"
-    built, stats = build_and_write(root, args.out or root / "_site", base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs))
+
+    def progress(done: int, total: int) -> None:
+        print(f"\r{done:,} / {total:,} pages rendered, {time.perf_counter() - started:.1f} s", end="", file=sys.stderr, flush=True)
+
+    live = progress if sys.stderr.isatty() else None
+    try:
+        built, stats = build_and_write(root, args.out or root / "_site", base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs), progress=live)
+    finally:
+        if live is not None:
+            print("\r\033[K", end="", file=sys.stderr, flush=True)
     for warning in built.warnings:
         print(warning, file=sys.stderr)
     pages = sum(1 for name in built.files if name.endswith(".html"))

@@ -146,12 +146,15 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
         raise InputError(problems)
 
 
-def render_views(views: tuple[View, ...], renderers: dict[str, Renderer], root: Path) -> dict[str, bytes]:
-    """Render every view; two views writing one file is an error."""
+def render_views(views: tuple[View, ...], renderers: dict[str, Renderer], root: Path, progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
+    """Render every view; two views writing one file is an error. `progress(done, total)` is
+    called every 500 pages."""
     files: dict[str, bytes] = {}
     owners: dict[str, str] = {}
     problems = []
-    for view in views:
+    for done, view in enumerate(views):
+        if progress is not None and done % 500 == 0:
+            progress(done, len(views))
         owner = view.context["page"].path if "page" in view.context else view.key
         if view.output in files:
             problems.append(Problem(owner, 1, f"output {view.output} is also written by {owners[view.output]}"))
