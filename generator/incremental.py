@@ -32,26 +32,6 @@ class Update:
     full: bool  # True when a full rebuild was needed
 
 
-def snapshot(root: Path) -> dict[Path, tuple[int, int]]:
-    """(mtime_ns, size) of every watched file."""
-    found = {}
-    for name in WATCHED:
-        base = root / name
-        if base.is_file():
-            stat = base.stat()
-            found[base] = (stat.st_mtime_ns, stat.st_size)
-            continue
-        for dirpath, _, filenames in os.walk(base):
-            for filename in filenames:
-                path = Path(dirpath) / filename
-                try:
-                    stat = path.stat()
-                except OSError:
-                    continue
-                found[path] = (stat.st_mtime_ns, stat.st_size)
-    return found
-
-
 class Session:
     """A built site kept in memory between edits."""
 

@@ -9,6 +9,7 @@ import asyncio
 import html
 import json
 import mimetypes
+import os
 import sys
 import threading
 import time
@@ -19,12 +20,13 @@ from urllib.parse import unquote
 import livereload
 from tornado import httpserver, web, websocket
 from tornado.ioloop import IOLoop
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
 
 from .errors import InputError, OutputRefused
-from .incremental import Session, Update, snapshot
+from .incremental import WATCHED, Session, Update
 from .write import check_output_dir
 
-POLL_SECONDS = 0.03  # how often the watcher looks for edits
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 
@@ -173,44 +175,88 @@ def application(state: State) -> web.Application:
 
 
 class Watcher(threading.Thread):
-    """Polls the sources; after a burst of saves goes quiet, applies one incremental rebuild."""
+    """Collects file events (inotify on Linux, via watchdog); once a burst of saves has been quiet
+    for QUIET_SECONDS, applies one incremental rebuild with every path it touched."""
 
     def __init__(self, session: Session, on_done: Callable[[Update | None, list[str]], None]) -> None:
-        super().__init__(daemon=True, name="watcher")
+        super().__init__(daemon=True, name="rebuilder")
         self.session = session
         self.on_done = on_done
         self.stopping = threading.Event()
+        self.changed = threading.Event()
         self.pending: set[Path] = set()
+        self.lock = threading.Lock()
+        self.observer = Observer()
+        handler = _Events(self)
+        root = session.root
+        for name in WATCHED:
+            target = root / name
+            if target.is_dir():
+                self.observer.schedule(handler, str(target), recursive=True)
+        self.observer.schedule(handler, str(root), recursive=False)  # site.toml
+
+    def note(self, path: Path) -> None:
+        """Record one changed path (called from the observer's thread)."""
+        try:
+            relative = path.resolve().relative_to(self.session.root.resolve())
+        except ValueError:
+            return
+        if relative.parts and (relative.parts[0] in WATCHED) and not path.name.startswith((".", "#")) and not path.name.endswith("~"):
+            with self.lock:
+                self.pending.add(path)
+            self.changed.set()
+
+    def start(self) -> None:
+        self.observer.start()
+        super().start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.changed.set()
+        self.observer.stop()
 
     def run(self) -> None:
-        before = snapshot(self.session.root)
-        while not self.stopping.wait(POLL_SECONDS):
-            now = snapshot(self.session.root)
-            if now == before:
-                continue
-            while not self.stopping.wait(QUIET_SECONDS):
-                later = snapshot(self.session.root)
-                if later == now:
+        while not self.stopping.is_set():
+            self.changed.wait()
+            while not self.stopping.is_set():  # wait for the burst to go quiet
+                self.changed.clear()
+                if not self.changed.wait(QUIET_SECONDS):
                     break
-                now = later
-            self.pending |= {p for p in set(before) | set(now) if before.get(p) != now.get(p)}
-            before = now
-            self.rebuild()
+            if self.stopping.is_set():
+                return
+            with self.lock:
+                paths, self.pending = self.pending, set()
+            self.rebuild(paths)
 
-    def rebuild(self) -> None:
+    def rebuild(self, paths: set[Path]) -> None:
         started = time.perf_counter()
         try:
-            update = self.session.update(set(self.pending))
+            update = self.session.update(paths)
         except InputError as error:
+            with self.lock:
+                self.pending |= paths  # not applied: retry them with the next save
             lines = [str(p) for p in error.problems]
             for line in lines:
                 print(line, file=sys.stderr, flush=True)
             self.on_done(None, lines)
             return
-        self.pending.clear()
         elapsed = (time.perf_counter() - started) * 1000
         print(f"Rebuilt {update.rendered} pages, {len(update.changed)} files changed in {elapsed:.0f} ms", flush=True)
         self.on_done(update, [])
+
+
+class _Events(FileSystemEventHandler):
+    """Forwards every created, modified, moved or deleted file to the watcher."""
+
+    def __init__(self, watcher: Watcher) -> None:
+        self.watcher = watcher
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if raw:
+                self.watcher.note(Path(os.fsdecode(raw)))
 
 
 def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
@@ -248,6 +294,6 @@ def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -
     except KeyboardInterrupt:
         pass
     finally:
-        watcher.stopping.set()
+        watcher.stop()
         server.stop()
     return 0
