@@ -377,20 +377,28 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
     return tuple(frameworks)
 
 
-def check_content(content: Content, config: SiteConfig) -> list[Problem]:
-    """Cross-file rules: every code has facts and an English page, related codes exist."""
+def present_files(root: Path) -> frozenset[str]:
+    """Every facts and page file under content/, as 'codes/404.toml' or 'en/404.md'."""
+    base = root / "content"
+    return frozenset(p.relative_to(base).as_posix() for p in base.glob("*/*") if p.is_file())
+
+
+def check_content(content: Content, config: SiteConfig, present: frozenset[str] | None = None) -> list[Problem]:
+    """Cross-file rules: every code has facts and an English page, related codes exist. A file that
+    exists but failed to load is not reported again as missing (`present` lists the files)."""
+    present = present_files(config.root) if present is None else present
     problems = []
     default = config.default_language
     for code in content.codes.values():
-        if not (config.root / "content" / default / f"{code.code}.md").exists():
+        if f"{default}/{code.code}.md" not in present:
             problems.append(Problem(code.path, 1, f"code {code.code} has no page content/{default}/{code.code}.md"))
         for related in code.related:
-            if not (config.root / "content" / "codes" / f"{related}.toml").exists():
+            if f"codes/{related}.toml" not in present:
                 problems.append(Problem(code.path, line_of_key(_read_or_empty(config.root / code.path), "related"), f"related code {related} has no page"))
     for (lang, key), page in content.pages.items():
-        if lang != default and not (config.root / "content" / default / f"{key}.md").exists():
+        if lang != default and f"{default}/{key}.md" not in present:
             problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
-        elif key.isdigit() and not (config.root / "content" / "codes" / f"{key}.toml").exists():
+        elif key.isdigit() and f"codes/{key}.toml" not in present:
             problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
         if key.isdigit() and int(key) in content.codes and lang != default:
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}

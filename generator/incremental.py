@@ -13,7 +13,7 @@ from babel.messages.catalog import Catalog
 from .build import Built, build_site, not_found_page, translation_pages
 from .catalogs import compile_catalog, complete, load_catalogs
 from .config import SiteConfig
-from .content import CLASSES, Content, check_content, load_code, load_page, page_keys
+from .content import CLASSES, Content, check_content, load_code, load_page, page_keys, present_files
 from .errors import InputError, Problem
 from .markup import render_markdown
 from .render import _json, code_json, language_renderer, render_views, sitemap
@@ -39,12 +39,14 @@ class Session:
         self.root = root
         self.out = out
         self.built: Built | None = None
+        self.present: frozenset[str] | None = None  # files under content/, kept up to date
 
     def full(self) -> Update:
         """Build everything (raises InputError) and write the changed files."""
         built = build_site(self.root, cache_dir=self.root / ".cache", jobs=os.cpu_count() or 1)
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
+        self.present = None
         return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.linked.views), full=True)
 
     def update(self, paths: set[Path]) -> Update:
@@ -67,10 +69,10 @@ class Session:
             catalogs, renderers, relanguaged = self._reload_catalogs(config, routes, built)
         rendered = dict(built.rendered)
         for where in changed_pages:
-            page = content.pages.get(where)
+            page, before = content.pages.get(where), built.content.pages.get(where)
             if page is None:
                 rendered.pop(where, None)
-            else:
+            elif before is None or before.body != page.body:
                 rendered[where] = render_markdown(page.body)
         index = index_site(config, content, rendered, routes)
         touched = {k for _, k in changed_pages}
@@ -92,8 +94,10 @@ class Session:
             files.update(translation_pages(config, content, linked, routes, renderers, catalogs, self.root))
         if relanguaged or {"notfound.html", "notfound_message.html"} & templates:
             files.update(not_found_page(config, renderers, routes))
+        data_keys = {(lang, key) for lang, key in keys if key.isdigit() and _data_changed(built, content, index, lang, key)}
+        if data_keys:
+            files.update(_json_for(config, content, linked, routes, data_keys))
         if changed_pages:
-            files.update(_json_for(config, content, linked, routes, keys))
             files["sitemap.xml"] = sitemap(config, replace(linked, views=tuple(
                 build_view(config, content, rendered, routes, index, lang, key) for lang in config.languages for key in content.page_keys
             )), routes) if index.states != built.linked.index.states or index.numbers != built.linked.index.numbers else files["sitemap.xml"]
@@ -129,6 +133,8 @@ class Session:
         changed: set[tuple[str, str]] = set()
         problems: list[Problem] = []
         languages = {lang.code for lang in config.languages}
+        if not hasattr(self, "present") or self.present is None:
+            self.present = present_files(self.root)
         for rel in sorted(paths):
             path = self.root / rel
             parts = rel.split("/")
@@ -156,7 +162,12 @@ class Session:
             except InputError as error:
                 problems += error.problems
         new = Content(codes=codes, pages=pages, specs=content.specs, frameworks=content.frameworks, page_keys=page_keys(codes))
-        problems += check_content(new, config)
+        present = self.present
+        for rel in paths:
+            name = rel.removeprefix("content/")
+            present = present | {name} if (self.root / rel).exists() else present - {name}
+        self.present = present  # what is on disk now, whether or not the content is valid
+        problems += check_content(new, config, present)
         if problems:
             raise InputError(problems)
         return new, changed
@@ -243,6 +254,17 @@ def _json_for(config: SiteConfig, content: Content, linked: Linked, routes: Rout
         everything = [code_json(linked, content, lang, routes, config.default_language, n) for n in sorted(content.codes)]
         out[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
     return out
+
+
+def _data_changed(built: Built, content: Content, index: Index, lang: str, key: str) -> bool:
+    """Whether a code's published JSON can differ: its facts, its ref or its state changed."""
+    number = int(key)
+    old = built.linked.index
+    return (
+        built.content.codes.get(number) != content.codes.get(number)
+        or old.refs[lang].get(number) != index.refs[lang].get(number)
+        or old.states.get((lang, key)) != index.states.get((lang, key))
+    )
 
 
 def _relative(path: Path, root: Path) -> str:
