@@ -6,10 +6,8 @@ hash of the text and of the renderer's version."""
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import pickle
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import markdown
@@ -17,6 +15,7 @@ import markdown
 from . import __version__
 from .content import Content
 from .markup import Rendered, render_markdown
+from .parallel import chunks, run_all
 
 _SALT = f"{__version__}:{markdown.__version__}:1".encode()
 PARALLEL_THRESHOLD = 120
@@ -55,28 +54,14 @@ class BodyCache:
         os.replace(temporary, self.path)
 
 
-def _render_many(texts: list[str]) -> list[Rendered]:
-    """Worker: render a chunk of bodies with one converter."""
-    return [render_markdown(t) for t in texts]
-
-
 def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1) -> dict[tuple[str, str], Rendered]:
     """Every page's body rendered, from the cache where possible."""
     cache = cache if cache is not None else BodyCache()
     keys = {where: body_key(page.body) for where, page in content.pages.items()}
     todo = sorted({k: content.pages[w].body for w, k in keys.items() if k not in cache.entries}.items())
-    if jobs > 1 and len(todo) >= PARALLEL_THRESHOLD:
-        chunks = [todo[i::jobs * 4] for i in range(jobs * 4)]
-        # Workers come from a clean forkserver, not a fork of this process: a fork would inherit
-        # the output lock and could outlive a killed build while holding it.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["generator.markup"])
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-            for chunk, results in zip(chunks, pool.map(_render_many, [[t for _, t in c] for c in chunks]), strict=True):
-                cache.entries.update({k: r for (k, _), r in zip(chunk, results, strict=True)})
-    else:
-        for key, text in todo:
-            cache.entries[key] = render_markdown(text)
+    parts = chunks(todo, jobs if len(todo) >= PARALLEL_THRESHOLD else 1)
+    for part, results in zip(parts, run_all(lambda i: [render_markdown(text) for _, text in parts[i]], len(parts), jobs), strict=True):
+        cache.entries.update({key: result for (key, _), result in zip(part, results, strict=True)})
     cache.hits += len(keys) - len(todo)
     cache.save(set(keys.values()))
     return {where: cache.entries[key] for where, key in keys.items()}

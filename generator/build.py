@@ -9,6 +9,7 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from babel.support import NullTranslations
 
@@ -22,6 +23,7 @@ from .render import (
     data_files,
     language_renderer,
     new_environment,
+    render_pages,
     render_views,
     sitemap,
     static_files,
@@ -29,14 +31,16 @@ from .render import (
 )
 from .routes import Routes
 from .search import search_bundles
-from .site import MISSING, OUTDATED, Linked, View, link_site
+from .site import MISSING, OUTDATED, Linked, View, build_view, link_site
+from .write import Memory, WriteStats, check_output_dir, output_lock, staged
 
 
 @dataclass(frozen=True)
 class Built:
     """A built site in memory: output files and what went into them."""
 
-    files: dict[str, bytes]
+    files: dict[str, bytes]  # every output file, when built in memory ({} when streamed to disk)
+    names: tuple[str, ...]  # every output file's name
     config: SiteConfig
     content: Content
     linked: Linked
@@ -63,9 +67,9 @@ def site_date(root: Path) -> dt.date | None:
         return None
 
 
-def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None) -> Built:
-    """Build the whole site in memory; raise InputError with every problem found.
-    `cache_dir` keeps rendered Markdown and search bundles between builds."""
+def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None, sink: Any = None) -> Built:
+    """Build the whole site, in memory or into `sink` (a write.Staging); raise InputError with
+    every problem found. `cache_dir` keeps rendered Markdown and search bundles between builds."""
     cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
     config = load_config(root)
     if base_url is not None:
@@ -99,21 +103,34 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     problems += linked.problems
     if problems:
         raise InputError(problems)
-    files = render_views(linked.views, renderers, root, progress)
-    files.update(translation_pages(config, content, linked, routes, renderers, catalogs, root))
-    files.update(not_found_page(config, renderers, routes))
-    files.update(data_files(config, content, linked, routes))
-    files["sitemap.xml"] = sitemap(config, linked, routes)
-    files["robots.txt"] = robots(routes)
-    files.update(static_files(root))
+    sink = Memory() if sink is None else sink
+    keys = [(lang.code, key) for lang in config.languages for key in content.page_keys]
+
+    def make_view(lang: str, key: str) -> View:
+        return build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
+
+    render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress)
+    extras = translation_pages(config, content, linked, routes, renderers, catalogs, root)
+    extras |= not_found_page(config, renderers, routes)
+    extras |= data_files(config, content, linked, routes)
+    extras["sitemap.xml"] = sitemap(config, content, linked.states, routes)
+    extras["robots.txt"] = robots(routes)
+    extras |= static_files(root)
+    for name in sorted(extras):
+        sink.add(name, extras[name])
     if config.search and search:
-        files.update(search_bundles(files, config.languages, routes, cache_dir / "search" if cache_dir else None))
+        bundles = search_bundles(sink, config.languages, cache_dir / "search" if cache_dir else None)
+        for name in sorted(bundles):
+            sink.add(name, bundles[name])
     warnings = tuple(
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
     )
-    return Built(files=files, config=config, content=content, linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers)
+    return Built(
+        files=sink if isinstance(sink, Memory) else {}, names=tuple(sorted(sink.digests)), config=config, content=content,
+        linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers,
+    )
 
 
 def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
@@ -138,7 +155,7 @@ def translation_pages(config: SiteConfig, content: Content, linked: Linked, rout
     template = _read_template(root)
     cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
     rows = status_rows(config, content, linked, routes, cover)
-    return render_views(tuple(_translation_views(config, routes, rows)), renderers, root)
+    return {output: data for output, _, data in render_views(_translation_views(config, routes, rows), renderers, root)}
 
 
 def _translation_views(config: SiteConfig, routes: Routes, rows: list) -> list[View]:
@@ -174,14 +191,14 @@ def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[
     return {"404.html": html.encode("utf-8")}
 
 
-def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None):  # noqa: ANN201
-    """Build, then write atomically into `out`; nothing is written if the build fails."""
-    from .write import check_output_dir, output_lock, write_site
-
-    check_output_dir(out, root)
-    with output_lock(out):  # held for the whole build: a second build into `out` refuses at once
-        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress)
-        stats = write_site(out, built.files, root, locked=True)
+def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> tuple[Built, WriteStats]:
+    """Build straight into a staging directory beside `out` and swap it in; nothing changes in
+    `out` if the build fails. The lock is held for the whole build: a second build refuses."""
+    out = Path(os.path.abspath(out))
+    check_output_dir(out, root)  # before the lock, which creates a file beside `out`
+    with output_lock(out), staged(out, root, locked=True) as staging:
+        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging)
+        stats = staging.commit()
     return built, stats
 
 

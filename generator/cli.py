@@ -86,7 +86,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     for warning in built.warnings:
         print(warning, file=sys.stderr)
-    pages = sum(1 for name in built.files if name.endswith(".html"))
+    pages = sum(1 for name in built.names if name.endswith(".html"))
     languages = len(built.config.languages)
     elapsed = time.perf_counter() - started
     print(f"Built {pages} pages in {languages} languages in {elapsed:.1f} s ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed).")
@@ -99,5 +99,5 @@ def _check(root: Path) -> int:
     built = build_site(root, search=False)
     for warning in built.warnings:
         print(warning)
-    print(f"OK: {len(built.content.codes)} codes, {len(built.content.pages)} pages, {len(built.files)} output files.")
+    print(f"OK: {len(built.content.codes)} codes, {len(built.content.pages)} pages, {len(built.names)} output files.")
     return 0

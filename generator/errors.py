@@ -31,6 +31,10 @@ class InputError(Exception):
         self.problems = sorted(set(problems))
         super().__init__("\n".join(str(p) for p in self.problems))
 
+    def __reduce__(self) -> tuple[type, tuple[list[Problem]]]:
+        """Pickle by problems, so an error raised in a worker process arrives whole."""
+        return (InputError, (self.problems,))
+
 
 class OutputRefused(Exception):
     """Raised when the output directory is unsafe to replace or busy."""

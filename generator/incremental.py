@@ -47,7 +47,7 @@ class Session:
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
         self.present = None
-        return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.linked.views), full=True)
+        return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.names), full=True)
 
     def update(self, paths: set[Path]) -> Update:
         """Apply edits to `paths` (raises InputError and keeps the last good state)."""
@@ -87,9 +87,9 @@ class Session:
             for lang, key in sorted(keys)
             if key != "translations"
         )
-        linked = replace(built.linked, index=index, views=())
+        linked = replace(built.linked, index=index)
         files = dict(built.files)
-        files.update(render_views(views, renderers, self.root))
+        files.update({output: data for output, _, data in render_views(views, renderers, self.root)})
         if any(key == "translations" for _, key in keys):
             files.update(translation_pages(config, content, linked, routes, renderers, catalogs, self.root))
         if relanguaged or {"notfound.html", "notfound_message.html"} & templates:
@@ -98,14 +98,12 @@ class Session:
         if data_keys:
             files.update(_json_for(config, content, linked, routes, data_keys))
         if changed_pages:
-            files["sitemap.xml"] = sitemap(config, replace(linked, views=tuple(
-                build_view(config, content, rendered, routes, index, lang, key) for lang in config.languages for key in content.page_keys
-            )), routes) if index.states != built.linked.index.states or index.numbers != built.linked.index.numbers else files["sitemap.xml"]
+            files["sitemap.xml"] = sitemap(config, content, index.states, routes)
         for key in set(built.content.page_keys) - set(content.page_keys):
             for lang in config.languages:
                 files.pop(routes.output_file(routes.path(lang, key)), None)
                 files.pop(f"{lang.prefix + '/' if lang.prefix else ''}{key}.json", None)
-        self.built = replace(built, files=files, content=content, linked=replace(linked, views=built.linked.views), rendered=rendered, catalogs=catalogs, renderers=renderers)
+        self.built = replace(built, files=files, names=tuple(sorted(files)), content=content, linked=linked, rendered=rendered, catalogs=catalogs, renderers=renderers)
         return Update(changed=tuple(self._write(files, built.files)), rendered=len(views), full=False)
 
     def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:

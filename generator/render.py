@@ -3,10 +3,11 @@ JSON, sitemap, robots.txt, 404 page and static assets; all in memory."""
 
 from __future__ import annotations
 
+import contextvars
 import datetime as dt
 import json
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
+from .parallel import chunks, run_all
 from .routes import Routes
 from .search import bundle_prefix
 from .site import MISSING, OUTDATED, Linked, View
@@ -48,30 +50,40 @@ def language_name(lang: Language) -> str:
     return name[:1].upper() + name[1:]
 
 
+_TRANSLATIONS: contextvars.ContextVar[NullTranslations] = contextvars.ContextVar("translations")
+
+
 @dataclass(frozen=True)
 class Renderer:
     """One language's view of the shared environment: its translations, number and date formats."""
 
     env: jinja2.Environment
+    translations: NullTranslations
     globals: dict[str, Any]
 
     def render(self, name: str, **context: Any) -> str:
         """Render a template file in this language."""
-        return self.env.get_template(name).render(**self.globals, **context)
+        return self._in_language(self.env.get_template(name), context)
 
     def render_string(self, source: str, **context: Any) -> str:
         """Render a template given as text in this language."""
-        return self.env.from_string(source).render(**self.globals, **context)
+        return self._in_language(self.env.from_string(source), context)
+
+    def _in_language(self, template: jinja2.Template, context: dict[str, Any]) -> str:
+        token = _TRANSLATIONS.set(self.translations)
+        try:
+            return template.render(**self.globals, **context)
+        finally:
+            _TRANSLATIONS.reset(token)
 
 
-def _translated(method: str) -> Callable[..., Any]:
-    """A gettext-family callable that translates with the `translations` of the render context and
-    escapes the result: Jinja's newstyle gettext marks translations safe, so a '<script>' in a
-    msgstr would otherwise reach the page."""
+def _translated(method: str) -> Callable[..., Markup]:
+    """A gettext-family callable in the language being rendered, whose result is escaped: Jinja's
+    newstyle gettext marks translations safe, so a '<script>' in a msgstr would otherwise reach
+    the page. (A context variable, not the template context, so macros import without context.)"""
 
-    @jinja2.pass_context
-    def call(context: jinja2.runtime.Context, *args: Any) -> Markup:
-        return escape(getattr(context["translations"], method)(*args))
+    def call(*args: Any) -> Markup:
+        return escape(getattr(_TRANSLATIONS.get(), method)(*args))
 
     return call
 
@@ -110,8 +122,7 @@ def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
 def language_renderer(env: jinja2.Environment, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> Renderer:
     """The renderer for one language."""
     locale = lang.locale
-    return Renderer(env, {
-        "translations": translations,
+    return Renderer(env, translations, {
         "number": lambda n: format_decimal(n, locale=locale),
         "percent": lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
         "format_iso_date": lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
@@ -146,29 +157,39 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
         raise InputError(problems)
 
 
-def render_views(views: tuple[View, ...], renderers: dict[str, Renderer], root: Path, progress: Callable[[int, int], None] | None = None) -> dict[str, bytes]:
-    """Render every view; two views writing one file is an error. `progress(done, total)` is
-    called every 500 pages."""
-    files: dict[str, bytes] = {}
-    owners: dict[str, str] = {}
-    problems = []
-    for done, view in enumerate(views):
-        if progress is not None and done % 500 == 0:
-            progress(done, len(views))
+def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Path) -> list[tuple[str, str, bytes]]:
+    """Render views to (output file, source path, bytes); a template error raises InputError."""
+    out = []
+    for view in views:
         owner = view.context["page"].path if "page" in view.context else view.key
-        if view.output in files:
-            problems.append(Problem(owner, 1, f"output {view.output} is also written by {owners[view.output]}"))
-            continue
         try:
             html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
         except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
-            problems.append(template_problem(error, root))
-            break
-        files[view.output] = html.encode("utf-8")
-        owners[view.output] = owner
+            raise InputError([template_problem(error, root)]) from None
+        out.append((view.output, owner, html.encode("utf-8")))
+    return out
+
+
+def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> None:
+    """Render the pages of `keys` on every core, in order, into `sink`; two pages writing one
+    file is an input error."""
+    parts = chunks(keys, jobs, per_job=16)
+    owners: dict[str, str] = {}
+    problems = []
+    done = 0
+    results = run_all(lambda i: render_views((make_view(lang, key) for lang, key in parts[i]), renderers, root), len(parts), jobs)
+    for part in results:
+        for output, owner, data in part:
+            if output in owners:
+                problems.append(Problem(owner, 1, f"output {output} is also written by {owners[output]}"))
+                continue
+            owners[output] = owner
+            sink.add(output, data)
+        done += len(part)
+        if progress is not None:
+            progress(done, len(keys))
     if problems:
         raise InputError(problems)
-    return files
 
 
 def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]) -> list[StatusRow]:
@@ -236,7 +257,7 @@ def _json(data: Any) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def sitemap(config: SiteConfig, linked: Linked, routes: Routes) -> bytes:
+def sitemap(config: SiteConfig, content: Content, states: dict[tuple[str, str], str], routes: Routes) -> bytes:
     """sitemap.xml with an xhtml:link alternate for every translated language version."""
     from xml.sax.saxutils import quoteattr
 
@@ -244,14 +265,15 @@ def sitemap(config: SiteConfig, linked: Linked, routes: Routes) -> bytes:
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
-    for view in linked.views:
-        if view.context["state"] == MISSING:
-            continue
-        lines.append(f"<url><loc>{_xml(routes.absolute(view.lang, view.key))}</loc>")
-        for alt in view.context["alternates"]:
-            if alt.state != MISSING:
-                lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(alt.lang.tag)} href={quoteattr(alt.absolute)}/>')
-        lines.append("</url>")
+    for lang in config.languages:
+        for key in content.page_keys:
+            if states[(lang.code, key)] == MISSING:
+                continue
+            lines.append(f"<url><loc>{_xml(routes.absolute(lang, key))}</loc>")
+            for other in config.languages:
+                if states[(other.code, key)] != MISSING:
+                    lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(other.tag)} href={quoteattr(routes.absolute(other, key))}/>')
+            lines.append("</url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
 

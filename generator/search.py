@@ -5,17 +5,19 @@ Bundles are cached by a hash of the pages they index, so an unchanged language c
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from pagefind_bin_extended import get_executable
 
 from .config import Language
 from .errors import InputError, Problem
-from .routes import Routes
 
 FOLDER = "pagefind"
 _KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.", "pagefind.", "index/", "fragment/")
@@ -26,50 +28,54 @@ def bundle_prefix(lang: Language) -> str:
     return f"{lang.prefix}/{FOLDER}/" if lang.prefix else f"{FOLDER}/"
 
 
-def _pages(files: dict[str, bytes], lang: Language, languages: tuple[Language, ...]) -> dict[str, bytes]:
-    """The HTML pages of one language (code pages carry data-pagefind-body; others are skipped)."""
-    others = tuple(f"{o.prefix}/" for o in languages if o.prefix and o.prefix != lang.prefix)
-    mine = (lambda n: n.startswith(f"{lang.prefix}/")) if lang.prefix else (lambda n: not n.startswith(others))
-    return {n: d for n, d in files.items() if n.endswith("index.html") and mine(n) and b"data-pagefind-body" in d}
+def _page_names(names: Iterable[str], lang: Language) -> list[str]:
+    """A language's code pages (the pages that carry data-pagefind-body)."""
+    pattern = re.compile(rf"^{re.escape(lang.prefix)}/\d+/index\.html$" if lang.prefix else r"^\d+/index\.html$")
+    return sorted(n for n in names if pattern.match(n))
 
 
-def search_bundles(files: dict[str, bytes], languages: tuple[Language, ...], routes: Routes, cache: Path | None) -> dict[str, bytes]:
-    """Every language's search bundle, keyed by output path."""
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        jobs = [pool.submit(_bundle, _pages(files, lang, languages), routes.base_path, cache, lang.code) for lang in languages]
-        bundles = [job.result() for job in jobs]
+def search_bundles(sink: Any, languages: tuple[Language, ...], cache: Path | None) -> dict[str, bytes]:
+    """Every language's search bundle, keyed by output path. `sink` holds the built pages: on
+    disk (`sink.directory`) or in memory."""
+    digests: dict[str, bytes] = sink.digests
+    with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
+        site = sink.directory
+        if site is None:  # pages in memory: put the code pages where Pagefind can read them
+            site = Path(scratch) / "site"
+            for lang in languages:
+                for name in _page_names(digests, lang):
+                    (site / name).parent.mkdir(parents=True, exist_ok=True)
+                    (site / name).write_bytes(sink[name])
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            jobs = [pool.submit(_bundle, site, lang, digests, cache, Path(scratch) / f"out-{lang.code}") for lang in languages]
+            bundles = [job.result() for job in jobs]
     out: dict[str, bytes] = {}
     for lang, bundle in zip(languages, bundles, strict=True):
         out.update({bundle_prefix(lang) + name: data for name, data in bundle.items()})
     return out
 
 
-def _bundle(pages: dict[str, bytes], base_path: str, cache: Path | None, code: str) -> dict[str, bytes]:
+def _bundle(site: Path, lang: Language, digests: dict[str, bytes], cache: Path | None, out: Path) -> dict[str, bytes]:
     """One language's bundle, from the cache or from Pagefind."""
-    digest = hashlib.sha256(f"{get_executable().stat().st_size}:{base_path}".encode())
-    for name in sorted(pages):
-        digest.update(name.encode() + b"\0" + hashlib.sha256(pages[name]).digest())
-    key = f"{code}-{digest.hexdigest()[:20]}"
+    names = _page_names(digests, lang)
+    digest = hashlib.sha256(f"{get_executable().stat().st_size}:{lang.code}".encode())
+    for name in names:
+        digest.update(name.encode() + b"\0" + digests[name])
+    key = f"{lang.code}-{digest.hexdigest()[:20]}"
     if cache is not None and (cache / key).is_dir():
         return _read(cache / key)
-    with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-        site, out = Path(scratch) / "site", Path(scratch) / "out"
-        nested = site / base_path.strip("/")
-        for name, data in pages.items():
-            path = nested / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
-        result = subprocess.run(
-            [str(get_executable()), "--site", str(site), "--output-path", str(out), "--quiet"],
-            capture_output=True, text=True, check=False,
-        )
-        if result.returncode != 0:
-            raise InputError([Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
-        bundle = _read(out)
-        if cache is not None:
-            for stale in cache.glob(f"{code}-*"):
-                shutil.rmtree(stale, ignore_errors=True)
-            shutil.copytree(out, cache / key)
+    pattern = f"{lang.prefix}/[0-9]*/index.html" if lang.prefix else "[0-9]*/index.html"
+    result = subprocess.run(
+        [str(get_executable()), "--site", str(site), "--glob", pattern, "--output-path", str(out), "--quiet"],
+        capture_output=True, text=True, check=False,
+    )
+    if result.returncode != 0:
+        raise InputError([Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
+    bundle = _read(out)
+    if cache is not None:
+        for stale in cache.glob(f"{lang.code}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        shutil.copytree(out, cache / key)
     return bundle
 
 

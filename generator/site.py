@@ -86,9 +86,8 @@ class Index:
 
 @dataclass(frozen=True)
 class Linked:
-    """The whole linked site: views plus what JSON and the sitemap need."""
+    """The whole site linked: the index every view draws on, and the problems found."""
 
-    views: tuple[View, ...]
     index: Index
     problems: tuple[Problem, ...]
 
@@ -216,16 +215,11 @@ def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
 
 
 def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:
-    """Decide every page's view: bodies with links resolved, related and referencing codes,
-    neighbours, breadcrumbs, alternates and translation state."""
+    """Link the whole site: translation states, back-links, every body's links and structure
+    checked. Views are then built page by page with `build_view`."""
     index = index_site(config, content, rendered, routes)
     problems = check_bodies(config, content, rendered, index.states)
-    views = tuple(
-        build_view(config, content, rendered, routes, index, lang, key)
-        for lang in config.languages
-        for key in content.page_keys
-    )
-    return Linked(views=views, index=index, problems=tuple(problems))
+    return Linked(index=index, problems=tuple(problems))
 
 
 def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, index: Index, lang: Language, key: str) -> View:

@@ -9,6 +9,7 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import hashlib
 import os
 import shutil
 import sys
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import OutputRefused
+from .parallel import INHERITED_LOCKS
 
 MANIFEST = ".generator-manifest"
 PROTECTED = ("content", "templates", "locales", "generator", "tests", ".git")
@@ -82,7 +84,11 @@ def output_lock(out: Path) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             raise OutputRefused(f"{out}: another build is writing this directory") from None
-        yield
+        INHERITED_LOCKS.add(handle.fileno())
+        try:
+            yield
+        finally:
+            INHERITED_LOCKS.discard(handle.fileno())
 
 
 def _remove_stale(out: Path) -> None:
@@ -93,20 +99,83 @@ def _remove_stale(out: Path) -> None:
         shutil.rmtree(stale, ignore_errors=True)
 
 
-def write_site(out: Path, files: Mapping[str, bytes], root: Path, *, locked: bool = False) -> WriteStats:
-    """Replace `out` with exactly `files`, atomically; unchanged files keep their inode and mtime.
-    `locked` says the caller already holds `output_lock(out)`."""
+class Memory(dict):
+    """A sink that keeps every output file in memory (tests, the dev server, `check`)."""
+
+    directory: Path | None = None
+
+    def add(self, name: str, data: bytes) -> None:
+        """Keep one output file."""
+        self[name] = data
+
+    @property
+    def digests(self) -> dict[str, bytes]:
+        """SHA-256 of every file, by name."""
+        return {name: hashlib.sha256(data).digest() for name, data in self.items()}
+
+
+class Staging:
+    """A sink that writes output files straight into a staging directory beside `out`; `commit`
+    swaps it in. Files whose bytes did not change are hard-linked, keeping inode and mtime."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.directory = out.parent / f".{out.name}.staging-{os.getpid()}"
+        self.digests: dict[str, bytes] = {}
+        self.written = self.unchanged = 0
+        self._made: set[Path] = set()
+        shutil.rmtree(self.directory, ignore_errors=True)
+        self.directory.mkdir(parents=True)
+
+    def add(self, name: str, data: bytes) -> None:
+        """Write one output file."""
+        target = self.directory / name
+        if target.parent not in self._made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._made.add(target.parent)
+        previous = self.out / name
+        if _same_bytes(previous, data):
+            os.link(previous, target)
+            self.unchanged += 1
+        else:
+            target.write_bytes(data)
+            self.written += 1
+        self.digests[name] = hashlib.sha256(data).digest()
+
+    def commit(self) -> WriteStats:
+        """Write the manifest and swap the staging directory in place of `out`."""
+        (self.directory / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(self.digests)), encoding="utf-8")
+        old_names = set(_files(self.out)) - {MANIFEST} if self.out.exists() else set()
+        stats = WriteStats(written=self.written, unchanged=self.unchanged, removed=len(old_names - set(self.digests)))
+        _swap(self.directory, self.out)
+        return stats
+
+    def discard(self) -> None:
+        """Remove the staging directory (after a commit it holds the previous site)."""
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def staged(out: Path, root: Path, *, locked: bool = False) -> Iterator[Staging]:
+    """Check `out`, lock it (unless the caller holds the lock) and stage a new site for it; the
+    caller commits. On any failure the staging directory goes and `out` is untouched."""
     out = Path(os.path.abspath(out))
     check_output_dir(out, root)
     with contextlib.nullcontext() if locked else output_lock(out):
         _remove_stale(out)
-        staging = out.parent / f".{out.name}.staging-{os.getpid()}"
+        staging = Staging(out)
         try:
-            stats = _stage(staging, out, files)
-            _swap(staging, out)
+            yield staging
         finally:
-            shutil.rmtree(staging, ignore_errors=True)  # after the swap it holds the previous site
-    return stats
+            staging.discard()
+
+
+def write_site(out: Path, files: Mapping[str, bytes], root: Path, *, locked: bool = False) -> WriteStats:
+    """Replace `out` with exactly `files`, atomically."""
+    with staged(out, root, locked=locked) as staging:
+        for name in sorted(files):
+            staging.add(name, files[name])
+        return staging.commit()
 
 
 def _swap(staging: Path, out: Path) -> None:
@@ -139,28 +208,6 @@ def _exchange(a: Path, b: Path) -> bool:
             return False
         raise OSError(error, os.strerror(error), str(b))
     return True
-
-
-def _stage(staging: Path, out: Path, files: Mapping[str, bytes]) -> WriteStats:
-    """Fill the staging directory: link files whose bytes are unchanged, write the rest."""
-    written = unchanged = 0
-    made: set[Path] = set()
-    for name in sorted(files):
-        data = files[name]
-        target = staging / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        previous = out / name
-        if _same_bytes(previous, data):
-            os.link(previous, target)
-            unchanged += 1
-        else:
-            target.write_bytes(data)
-            written += 1
-    (staging / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
-    old_names = set(_files(out)) - {MANIFEST} if out.exists() else set()
-    return WriteStats(written=written, unchanged=unchanged, removed=len(old_names - set(files)))
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:

@@ -13,7 +13,7 @@
     // The indexed URLs already start at the domain root ("/zh/429/"); Pagefind's default baseUrl,
     // the folder above the bundle ("/zh/"), would be prefixed to them a second time.
     if (!pagefind) pagefind = import(form.dataset.pagefind).then(function (pf) {
-      return pf.options({ baseUrl: "/" }).then(function () { return pf.init(); }).then(function () { return pf; });
+      return pf.options({ baseUrl: form.dataset.base || "/" }).then(function () { return pf.init(); }).then(function () { return pf; });
     });
     return pagefind;
   }
