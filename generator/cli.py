@@ -70,7 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:
-    from .build import build_and_write
+    from .build import build_and_write, site_date
+    from .fingerprint import inputs_fingerprint, remember, up_to_date
 
     started = time.perf_counter()
     cache_dir = None if args.no_cache else root / ".cache"
@@ -78,15 +79,26 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     def progress(done: int, total: int) -> None:
         print(f"\r{done:,} / {total:,} pages rendered, {time.perf_counter() - started:.1f} s", end="", file=sys.stderr, flush=True)
 
+    out = args.out or root / "_site"
+    inputs = inputs_fingerprint(root, {"base_url": args.base_url, "date": site_date(root), "out": str(out.resolve())}) if cache_dir else ""
+    record = up_to_date(cache_dir, out, inputs) if cache_dir else None
+    if record is not None:
+        for warning in record["warnings"]:
+            print(warning, file=sys.stderr)
+        print(f"Up to date: no input changed since the last build of {record['pages']} pages ({time.perf_counter() - started:.1f} s).")
+        return 0
     live = progress if sys.stderr.isatty() else None
     try:
-        built, stats = build_and_write(root, args.out or root / "_site", base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs), progress=live)
+        built, stats = build_and_write(root, out, base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs), progress=live)
     finally:
         if live is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
-    for warning in built.warnings:
+    warnings = [str(w) for w in built.warnings]
+    for warning in warnings:
         print(warning, file=sys.stderr)
     pages = sum(1 for name in built.names if name.endswith(".html"))
+    if cache_dir:
+        remember(cache_dir, out, inputs, {"pages": pages, "warnings": warnings})
     languages = len(built.config.languages)
     elapsed = time.perf_counter() - started
     print(f"Built {pages} pages in {languages} languages in {elapsed:.1f} s ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed).")

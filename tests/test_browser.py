@@ -58,23 +58,27 @@ def need(tool: object, *args: object) -> object:
 # --- the site, served ---------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def real_site() -> Built:
-    """The project's own site, built in memory once per session with a fixed date."""
+    """The project's own site, built in memory once for this module with a fixed date. Every fixture here is
+    module-scoped: Playwright's sync API keeps an event loop running, which must be gone before other
+    modules' tests call asyncio.run()."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
         return build_site(ROOT)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def site_dir(real_site: Built, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("browser") / "site"
     write_site(out, real_site.files, ROOT)
     return out
 
 
-@pytest.fixture(scope="session")
-def origin(site_dir: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def origin(site_dir: Path, request: pytest.FixtureRequest) -> Iterator[str]:
+    if any(getattr(item, "originalname", "") == "test_every_page_is_valid_html" for item in request.session.items):
+        request.getfixturevalue("html_check")  # start the Nu HTML Checker now: it runs beside the browser tests
     with serve(site_dir) as url:
         yield url
 
@@ -82,13 +86,13 @@ def origin(site_dir: Path) -> Iterator[str]:
 # --- the browser --------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright() -> Iterator[Playwright]:
     with sync_playwright() as pw:
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chrome(playwright: Playwright, origin: str) -> Iterator[Browser]:
     """Headless Chromium from the system; `origin` first, so the browser closes before the server."""
     executable = need(chromium)
@@ -109,6 +113,7 @@ class Watch:
     def __init__(self, page: Page) -> None:
         self.page = page
         self.problems: list[str] = []
+        self.expected_status: dict[str, int] = {}  # url -> the status its navigation is meant to get
         page.add_init_script(self.CSP_LISTENER)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
@@ -116,8 +121,12 @@ class Watch:
         page.on("response", self._response)
 
     def _console(self, message: ConsoleMessage) -> None:
+        url = message.location.get("url", "?")
+        status = self.expected_status.get(url)
+        if status and message.text.startswith(f"Failed to load resource: the server responded with a status of {status} "):
+            return  # Chromium's note about the page's own, expected, status
         if message.type == "error":
-            self.problems.append(f"console error: {message.text} at {message.location.get('url', '?')}")
+            self.problems.append(f"console error: {message.text} at {url}")
 
     def _response(self, response: Response) -> None:
         if response.status >= 400 and not response.request.is_navigation_request():
@@ -218,6 +227,7 @@ def test_search_finds_the_code(page: Page, watch: Watch, origin: str, start: str
     ],
 )
 def test_not_found_page_speaks_the_path_language(page: Page, watch: Watch, origin: str, path: str, lang: str, home: str, script: str) -> None:
+    watch.expected_status[origin + path] = 404
     response = page.goto(origin + path)
     assert response is not None and response.status == 404
     expect(page.locator("html")).to_have_attribute("lang", lang)
@@ -268,18 +278,38 @@ def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: s
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {size} width"
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        shot, full = ARTIFACTS / f"{name}-{size}.png", ARTIFACTS / f"{name}-{size}-full.png"
+        shot = ARTIFACTS / f"{name}-{size}.png"
         page.screenshot(path=shot)
-        page.screenshot(path=full, full_page=True)
     finally:
         ctx.close()
-    for file in (shot, full):
-        data = file.read_bytes()
-        assert data.startswith(PNG) and len(data) > 10_000, f"{file} is not a plausible screenshot"
+    data = shot.read_bytes()
+    assert data.startswith(PNG) and len(data) > 10_000, f"{shot} is not a plausible screenshot"
     if name.startswith("code-") and os.environ.get("UPDATE_SCREENSHOTS"):
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, DOCS_SHOTS / f"code-page-{size}.png")
 
+
+PHONE_PAGES = [
+    f"{prefix}{path}" for prefix in ("", "/zh", "/ru")
+    for path in ("/", "/1xx/", "/2xx/", "/3xx/", "/4xx/", "/5xx/", "/203/", "/218/", "/420/", "/429/", "/translations/", "/x/")
+]
+
+
+@browser
+def test_no_sideways_scrolling_on_phones(chrome: Browser, origin: str) -> None:
+    """Long phrases, vendor names, constants and URLs wrap instead of widening the page."""
+    ctx = chrome.new_context(locale="en-US", **SIZES["phone"])
+    wide = []
+    try:
+        page = ctx.new_page()
+        for path in PHONE_PAGES:
+            page.goto(origin + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            if overflow > 0:
+                wide.append(f"{path}: {overflow}px")
+    finally:
+        ctx.close()
+    assert not wide, f"pages that scroll sideways at {SIZES['phone']['viewport']['width']}px: {wide}"
 
 def test_readme_screenshots_are_committed() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -292,7 +322,8 @@ def test_readme_screenshots_are_committed() -> None:
 # --- quality gates ------------------------------------------------------------------------------
 
 
-AXE_PAGES = [f"{prefix}{path}" for prefix in ("", "/zh", "/ru") for path in ("/", "/4xx/", "/429/")] + ["/ru/does/not/exist/"]
+AXE_PAGES = [f"{prefix}{path}" for prefix in ("", "/zh", "/ru") for path in ("/", "/4xx/", "/429/")]
+AXE_PAGES += ["/420/", "/ru/translations/", "/ru/does/not/exist/"]
 AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
   return result.violations.map((v) => ({
@@ -302,7 +333,7 @@ AXE_RUN = """async () => {
 }"""
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def axe_context(chrome: Browser) -> Iterator[BrowserContext]:
     """A context that lets axe-core be injected despite the pages' CSP (script-src 'self'), for the
     accessibility audit only; every other test sees the CSP as it is."""
@@ -313,11 +344,12 @@ def axe_context(chrome: Browser) -> Iterator[BrowserContext]:
 
 
 @browser
-@pytest.mark.parametrize("path", AXE_PAGES)
-def test_accessibility_axe(axe_context: BrowserContext, origin: str, path: str) -> None:
+@pytest.mark.parametrize(("path", "scheme"), [(path, "light") for path in AXE_PAGES] + [("/", "dark"), ("/zh/429/", "dark")])
+def test_accessibility_axe(axe_context: BrowserContext, origin: str, path: str, scheme: str) -> None:
     script = need(node_tool, AXE)
     page = axe_context.new_page()
     try:
+        page.emulate_media(color_scheme=scheme)
         page.goto(origin + path)
         page.add_script_tag(path=script)
         violations = page.evaluate(AXE_RUN)
@@ -325,34 +357,68 @@ def test_accessibility_axe(axe_context: BrowserContext, origin: str, path: str) 
         page.close()
     report = "\n".join(f"[{v['impact']}] {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in violations)
     serious = [v for v in violations if v["impact"] in ("serious", "critical")]
-    assert not serious, f"axe-core on {path}:\n{report}"
+    assert not serious, f"axe-core on {path} ({scheme}):\n{report}"
+
+
+class HtmlCheck:
+    """The Nu HTML Checker over every .html file of the site plus a broken canary page (which proves
+    that it runs and reports), started as soon as the site is served so that it runs beside the
+    browser tests."""
+
+    CANARY = '<!DOCTYPE html><html lang="en"><title>canary</title><p><span>broken</div>'
+
+    def __init__(self, site: Path, scratch: Path) -> None:
+        self.site = site.resolve()
+        self.pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html"))
+        self.missing: MissingTool | None = None
+        self.process: subprocess.Popen[bytes] | None = None
+        self.report = (scratch / "vnu.json").open("w+b")  # vnu writes its JSON report to stderr
+        canary = scratch / "canary.html"
+        canary.write_text(self.CANARY, encoding="utf-8")
+        try:
+            command = [java(), "-jar", str(node_tool(VNU)), "--errors-only", "--format", "json", str(canary), *self.pages]
+        except MissingTool as missing:
+            self.missing = missing
+            return
+        self.process = subprocess.Popen(command, cwd=self.site, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.report)
+
+    def messages(self) -> list[dict]:
+        if self.missing or not self.process:
+            pytest.fail(str(self.missing), pytrace=False)
+        code = self.process.wait(timeout=600)
+        self.report.seek(0)
+        text = self.report.read().decode("utf-8", "replace")
+        start = text.find('{"')  # possibly after JVM notices
+        assert start >= 0, f"no report from the Nu HTML Checker (exit {code}):\n{text}"
+        return json.JSONDecoder().raw_decode(text[start:])[0]["messages"]
+
+    def where(self, message: dict) -> str:
+        return f"{message.get('url', '?').removeprefix(f'file:{self.site}/')}:{message.get('lastLine', '?')}"
+
+    def close(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self.report.close()
+
+
+@pytest.fixture(scope="module")
+def html_check(site_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[HtmlCheck]:
+    check = HtmlCheck(site_dir, tmp_path_factory.mktemp("vnu"))
+    yield check
+    check.close()
 
 
 @browser
-def test_every_page_is_valid_html(site_dir: Path, tmp_path: Path) -> None:
-    """The Nu HTML Checker over every .html file of the site, plus a broken canary page that proves
-    the checker runs and reports."""
-    jar, launcher = need(node_tool, VNU), need(java)
-    pages = sorted(p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html"))
-    assert len(pages) > 100
-    canary = tmp_path / "canary.html"
-    canary.write_text('<!DOCTYPE html><html lang="en"><title>canary</title><p><span>broken</div>', encoding="utf-8")
-    result = subprocess.run(
-        [str(launcher), "-jar", str(jar), "--errors-only", "--format", "json", str(canary), *pages],
-        cwd=site_dir, capture_output=True, text=True, timeout=600, check=False,
-    )
-    start = result.stderr.find('{"messages"')  # the report goes to stderr, possibly after JVM notices
-    assert start >= 0, f"no report from the Nu HTML Checker (exit {result.returncode}):\n{result.stderr}"
-    messages = json.JSONDecoder().raw_decode(result.stderr[start:])[0]["messages"]
-    prefix = site_dir.resolve().as_uri() + "/"
+def test_every_page_is_valid_html(html_check: HtmlCheck) -> None:
+    assert len(html_check.pages) > 100
+    messages = html_check.messages()
     errors = [m for m in messages if not m.get("url", "").endswith("/canary.html")]
     assert len(errors) < len(messages), "the checker found nothing wrong in a broken page: is it running?"
     listed = "\n".join(
-        f"{m.get('url', '?').removeprefix(prefix).removeprefix('file:' + str(site_dir.resolve()) + '/')}:{m.get('lastLine', '?')}: "
-        f"{m.get('type')}: {m.get('message')}  [{(m.get('extract') or '').strip()}]"
-        for m in errors
+        f"{html_check.where(m)}: {m.get('type')}: {m.get('message')}  [{(m.get('extract') or '').strip()}]" for m in errors
     )
-    assert not errors, f"{len(errors)} HTML errors:\n{listed}"
+    assert not errors, f"{len(errors)} HTML errors in {len(html_check.pages)} pages:\n{listed}"
 
 
 def test_no_broken_internal_links(real_site: Built) -> None:

@@ -107,3 +107,18 @@ def test_stale_staging_from_a_killed_build_is_removed(tmp_path: Path) -> None:
     write_site(out, {"a.html": b"B"}, tmp_path / "project")
     assert not stale.exists()
     assert (out / "a.html").read_bytes() == b"B"
+
+
+def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build")[1].splitlines()[-1].startswith("Built ")
+    assert cli("--root", str(root), "build")[1].startswith("Up to date: no input changed")
+    page = root / "content/en/410.md"
+    page.write_text(page.read_text() + "\nMore.\n")
+    assert cli("--root", str(root), "build")[1].startswith("Built ")
+    assert "More." in (root / "_site/410/index.html").read_text()
+    (root / "_site/410.json").unlink()
+    assert cli("--root", str(root), "build")[1].startswith("Built ")
+    assert (root / "_site/410.json").is_file()
+    assert cli("--root", str(root), "build", "--base-url", "/sub/")[1].startswith("Built ")
+    assert cli("--root", str(root), "build", "--no-cache")[1].startswith("Built ")
