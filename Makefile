@@ -13,6 +13,14 @@ $(READY): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	@touch $(READY)
 
+# Test-only JavaScript tools (axe-core, the Nu HTML Checker) at the versions in package-lock.json;
+# reinstalled when the lock changes. --ignore-scripts: vnu-jar's postinstall would fetch a Java runtime.
+NODE_TOOLS := tools/browser/node_modules/.package-lock.json
+$(NODE_TOOLS): tools/browser/package.json tools/browser/package-lock.json
+	@command -v npm >/dev/null || { echo "make test needs Node.js and npm (Debian: apt-get install nodejs npm; or run bash .ci/run as root)" >&2; exit 1; }
+	cd tools/browser && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
 site: $(READY)
 	$(BIN)/python -m generator build
 
@@ -22,7 +30,7 @@ check: $(READY)
 serve: $(READY)
 	$(BIN)/python -m generator serve
 
-test: $(READY)
+test: $(READY) $(NODE_TOOLS)
 	$(BIN)/python -m ruff check generator tests bench tools
 	$(BIN)/python -m pytest
 

@@ -40,6 +40,7 @@ browser = pytest.mark.browser
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 DOCS_SHOTS = ROOT / "docs" / "screenshots"
 WAIT = 15_000  # ms: the longest any single expectation may wait (search loads Pagefind's WebAssembly)
+expect.set_options(timeout=WAIT)
 SIZES = {
     "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
     "desktop": {"viewport": {"width": 1366, "height": 900}},
