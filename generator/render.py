@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextvars
 import datetime as dt
 import json
+import re
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -88,6 +89,19 @@ def _translated(method: str) -> Callable[..., Markup]:
     return call
 
 
+_CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def inline_code(text: str) -> Markup:
+    """Plain text with `code` spans, as summaries are written: escaped, spans as <code>."""
+    return Markup(_CODE_SPAN.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text))))
+
+
+def plain(text: str) -> str:
+    """Plain text with the backticks of code spans removed (for meta descriptions)."""
+    return _CODE_SPAN.sub(lambda m: m.group(1), text)
+
+
 def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
     """The Jinja environment all languages share, so each template compiles once."""
     cache = root / ".cache" / "jinja"
@@ -108,6 +122,7 @@ def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
         npgettext=_translated("npgettext"),
         newstyle=True,
     )
+    env.filters.update(inline_code=inline_code, plain=plain)
     env.globals.update(
         url=routes.url,
         asset=routes.asset,

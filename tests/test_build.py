@@ -146,3 +146,12 @@ def test_input_errors_name_file_and_line(make_project: Callable[..., Path], file
     with pytest.raises(InputError) as caught:
         build_site(root)
     assert [str(p) for p in caught.value.problems] == expected
+
+
+def test_code_spans_in_summaries_become_code(make_project: Callable[..., Path]) -> None:
+    root = make_project({"content/en/410.md": '+++\nsummary = "Send `Expect: 100-continue` <b>first</b>."\n+++\n## Gone {#meaning}\n\nText.\n'})
+    built = build_site(root, search=False)
+    page = built.files["410/index.html"].decode()
+    assert '<p class="lead">Send <code>Expect: 100-continue</code> &lt;b&gt;first&lt;/b&gt;.</p>' in page
+    assert '<meta name="description" content="Send Expect: 100-continue &lt;b&gt;first&lt;/b&gt;.">' in page
+    assert "<code>Expect: 100-continue</code>" in built.files["4xx/index.html"].decode()
