@@ -124,6 +124,19 @@ def build_command(root: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "--root", str(root), "build", "--no-cache", *extra]
 
 
+def survivors(root: Path) -> list[int]:
+    """Processes still running with `root` on their command line."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if entry.name.isdigit() and str(root) in command:
+            found.append(int(entry.name))
+    return found
+
+
 def test_build_killed_at_any_moment_leaves_the_previous_site(tmp_path: Path) -> None:
     root = copy_real_project(tmp_path / "project")
     subprocess.run(build_command(root), check=True, capture_output=True)
@@ -138,6 +151,8 @@ def test_build_killed_at_any_moment_leaves_the_previous_site(tmp_path: Path) -> 
         if process.returncode == 0:
             before = snapshot(root / "_site")  # it finished before the kill: the new site is whole
         assert snapshot(root / "_site") == before
+    time.sleep(1)
+    assert survivors(root) == []  # no worker outlives its killed build (or holds its lock)
     final = subprocess.run(build_command(root), capture_output=True, text=True)
     assert final.returncode == 0, final.stderr
     assert "Changed." in (root / "_site/404/index.html").read_text(encoding="utf-8")
