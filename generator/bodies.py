@@ -17,7 +17,7 @@ from .content import Content
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
-_SALT = f"{__version__}:{markdown.__version__}:1".encode()
+_SALT = f"{__version__}:{markdown.__version__}:2".encode()
 PARALLEL_THRESHOLD = 120
 
 

@@ -138,7 +138,7 @@ class Page:
     meta: dict[str, Any]
     body: str
     body_line: int
-    text: str
+    meta_text: str  # the front matter's text, for locating a key's line
 
     @property
     def source_hash(self) -> str:
@@ -324,7 +324,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
                 problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
     if problems:
         raise InputError(problems)
-    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, text=text)
+    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, meta_text=document.meta_text)
 
 
 def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
@@ -404,7 +404,7 @@ def check_content(content: Content, config: SiteConfig, present: frozenset[str] 
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}
             for meaning_id in page.meta.get("phrases", {}):
                 if meaning_id not in ids:
-                    problems.append(Problem(page.path, line_of_key("\n" + page.text.split("+++")[1], meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
+                    problems.append(Problem(page.path, line_of_key(page.meta_text, meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
     for key in ("home", *CLASSES):
         if (default, key) not in content.pages:
             problems.append(Problem(f"content/{default}/{key}.md", 1, "required page is missing"))

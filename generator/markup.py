@@ -54,7 +54,6 @@ class Rendered:
     links: tuple[XLink, ...]
     blocks: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]  # (text to find the line by, message)
-    text: str
 
 
 class _CrossLinks(InlineProcessor):
@@ -145,14 +144,14 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
         md = _shared[0]
     refused = _refuse(text)
     if refused:
-        return Rendered(html="", ids=(), links=(), blocks=(), problems=(refused,), text=text)
+        return Rendered(html="", ids=(), links=(), blocks=(), problems=(refused,))
     md.reset()
     md.found_links, md.found_ids, md.found_problems = [], [], []
     try:
         body = md.convert(text)
     except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
         md.reset()
-        return Rendered(html="", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),), text=text)
+        return Rendered(html="", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
     blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
     return Rendered(
         html=body,
@@ -160,7 +159,6 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
         links=tuple(md.found_links),
         blocks=blocks,
         problems=tuple(md.found_problems),
-        text=text,
     )
 
 

@@ -124,7 +124,7 @@ EXPECTED: dict[str, list[str]] = {
         'content/codes/410.toml:2: related code 418 has no page',
     ],
     'translated phrase for an unknown meaning': [
-        "content/ru/404.md:6: phrases: 'esri' is not the id of another meaning of 404",
+        "content/ru/404.md:5: phrases: 'esri' is not the id of another meaning of 404",
     ],
     'translation whose structure differs': [
         "content/ru/404.md:6: code blocks differ from the source's: copy them verbatim",
