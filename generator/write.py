@@ -13,6 +13,7 @@ import hashlib
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,6 +127,7 @@ class Staging:
         self._made: set[Path] = set()
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory.mkdir(parents=True)
+        self._janitor = _start_janitor(self.directory)
 
     def add(self, name: str, data: bytes) -> None:
         """Write one output file."""
@@ -153,6 +155,33 @@ class Staging:
     def discard(self) -> None:
         """Remove the staging directory (after a commit it holds the previous site)."""
         shutil.rmtree(self.directory, ignore_errors=True)
+        if self._janitor is not None:
+            os.close(self._janitor)  # the janitor sees the pipe close, finds nothing left, exits
+            self._janitor = None
+
+
+def _start_janitor(directory: Path) -> int | None:
+    """Fork a process that removes `directory` once this one ends, however it ends: a build
+    killed with SIGKILL cannot clean up after itself. Returns the pipe whose closing ends it."""
+    if not hasattr(os, "fork"):
+        return None
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the janitor: no lock, no inherited work; wait for the pipe to close
+        try:
+            os.close(write_end)
+            for descriptor in INHERITED_LOCKS:
+                with contextlib.suppress(OSError):
+                    os.close(descriptor)
+            os.setsid()  # out of the build's process group, so a signal to the group spares it
+            while os.read(read_end, 1):
+                pass
+            shutil.rmtree(directory, ignore_errors=True)
+        finally:
+            os._exit(0)
+    os.close(read_end)
+    threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()  # reap it when it ends
+    return write_end
 
 
 @contextlib.contextmanager

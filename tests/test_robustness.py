@@ -124,6 +124,11 @@ def build_command(root: Path, *extra: str) -> list[str]:
     return [sys.executable, "-m", "generator", "--root", str(root), "build", "--no-cache", *extra]
 
 
+def staging_dirs(root: Path) -> list[str]:
+    """Staging or old-site directories beside the output."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith("._site.") and not p.name.endswith(".lock"))
+
+
 def survivors(root: Path) -> list[int]:
     """Processes still running with `root` on their command line."""
     found = []
@@ -151,13 +156,18 @@ def test_build_killed_at_any_moment_leaves_the_previous_site(tmp_path: Path) -> 
         if process.returncode == 0:
             before = snapshot(root / "_site")  # it finished before the kill: the new site is whole
         assert snapshot(root / "_site") == before
-    time.sleep(1)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and staging_dirs(root):
+            time.sleep(0.05)
+        assert staging_dirs(root) == []  # the janitor removed what the killed build staged
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and survivors(root):
+        time.sleep(0.1)
     assert survivors(root) == []  # no worker outlives its killed build (or holds its lock)
     final = subprocess.run(build_command(root), capture_output=True, text=True)
     assert final.returncode == 0, final.stderr
     assert "Changed." in (root / "_site/404/index.html").read_text(encoding="utf-8")
-    leftovers = [p.name for p in root.iterdir() if p.name.startswith("._site.") and not p.name.endswith(".lock")]
-    assert leftovers == []
+    assert staging_dirs(root) == []
 
 
 def test_a_write_failing_half_way_leaves_the_previous_site(tmp_path: Path) -> None:
