@@ -43,6 +43,10 @@ class OutputRefused(Exception):
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the project root where possible."""
     try:
+        return path.relative_to(root).as_posix()  # the usual case, with no filesystem calls
+    except ValueError:
+        pass
+    try:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()

@@ -192,14 +192,22 @@ def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], Vi
     owners: dict[str, str] = {}
     problems = []
     done = 0
-    results = run_all(lambda i: render_views((make_view(lang, key) for lang, key in parts[i]), renderers, root), len(parts), jobs)
-    for part in results:
-        for output, owner, data in part:
+    direct = getattr(sink, "directory", None) is not None  # workers write straight to disk
+
+    def task(i: int) -> list[tuple[str, str, Any]]:
+        pages = render_views((make_view(lang, key) for lang, key in parts[i]), renderers, root)
+        return [(output, owner, sink.store(output, data) if direct else data) for output, owner, data in pages]
+
+    for part in run_all(task, len(parts), jobs):
+        for output, owner, payload in part:
             if output in owners:
                 problems.append(Problem(owner, 1, f"output {output} is also written by {owners[output]}"))
                 continue
             owners[output] = owner
-            sink.add(output, data)
+            if direct:
+                sink.record(output, *payload)
+            else:
+                sink.add(output, payload)
         done += len(part)
         if progress is not None:
             progress(done, len(keys))

@@ -131,18 +131,30 @@ class Staging:
 
     def add(self, name: str, data: bytes) -> None:
         """Write one output file."""
+        self.record(name, *self.store(name, data))
+
+    def store(self, name: str, data: bytes) -> tuple[bytes, bool]:
+        """Write one file into the staging directory, hard-linking it when its bytes did not
+        change; returns (digest, unchanged). Safe in a worker process: it touches no state."""
         target = self.directory / name
         if target.parent not in self._made:
             target.parent.mkdir(parents=True, exist_ok=True)
             self._made.add(target.parent)
         previous = self.out / name
-        if _same_bytes(previous, data):
+        unchanged = _same_bytes(previous, data)
+        if unchanged:
             os.link(previous, target)
-            self.unchanged += 1
         else:
             target.write_bytes(data)
+        return hashlib.sha256(data).digest(), unchanged
+
+    def record(self, name: str, digest: bytes, unchanged: bool) -> None:
+        """Count a file that `store` wrote (perhaps in a worker)."""
+        self.digests[name] = digest
+        if unchanged:
+            self.unchanged += 1
+        else:
             self.written += 1
-        self.digests[name] = hashlib.sha256(data).digest()
 
     def commit(self) -> WriteStats:
         """Write the manifest and swap the staging directory in place of `out`."""
