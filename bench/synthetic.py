@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import json
 import random
@@ -28,6 +29,8 @@ base_url = "/"
 default_language = "en"
 repo_url = ""
 max_code = {max_code}
+# Hugo, the peer measured beside it, builds no search index: neither do we unless asked (--search).
+search = {search}
 
 [languages.en]
 prefix = ""
@@ -187,12 +190,12 @@ def en_phrase(rng: random.Random) -> str:
 def sentence(lang: str, rng: random.Random) -> str:
     """One filler sentence in a language (no Markdown-special characters)."""
     if lang == "zh":
-        words = [rng.choice(ZH_WORDS) for _ in range(rng.randint(8, 17))]
+        words = rng.choices(ZH_WORDS, k=rng.randint(8, 17))
         if len(words) > 8:
             words.insert(rng.randint(3, len(words) - 3), "，")
         return "".join(words) + "。"
     vocabulary, low, high = (EN_WORDS, 8, 17) if lang == "en" else (RU_WORDS, 4, 9)
-    words = [rng.choice(vocabulary) for _ in range(rng.randint(low, high))]
+    words = rng.choices(vocabulary, k=rng.randint(low, high))
     return " ".join(words).capitalize() + "."
 
 
@@ -288,7 +291,7 @@ def plan_facts(code: int, codes: Sequence[int], rng: random.Random) -> Synthetic
             Meaning(en_phrase(rng), "unofficial", vendor=first, id=first.lower()),
             Meaning(en_phrase(rng), "unofficial", vendor=second, id=second.lower()),
         )
-    position = codes.index(code, max(0, code % PER_CLASS - 1))
+    position = bisect.bisect_left(codes, code)
     near = [c for c in codes[max(0, position - 6) : position + 7] if str(c)[0] == klass and c != code]
     related = tuple(rng.sample(near, min(len(near), rng.randint(1, 4))))
     return Synthetic(code, related, cacheable=rng.random() < 0.4, body=klass != "1", meanings=meanings)
@@ -327,7 +330,7 @@ def code_sections(facts: Synthetic, codes: Sequence[int], rng: random.Random) ->
     return sections
 
 
-def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], target: int, low: int = 2200, high: int = 3800) -> dict[str, str]:
+def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], target: int, low: int = 2200, high: int = 3700) -> dict[str, str]:
     """Grow or shrink paragraphs until the English body is about `target` bytes and every language's
     body is `low`..`high` bytes; return the bodies by language."""
     paragraphs = [b for s in sections for b in s.blocks if b.kind == "p"]
@@ -338,9 +341,10 @@ def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], targe
 
     step = 0
     while (sizes()["en"] < target or min(sizes().values()) < low) and max(sizes().values()) < high - 150 and step < 60:
-        paragraphs[step % len(paragraphs)].size += 1
+        for _ in range(max(1, (target - sizes()["en"]) // 150)):
+            paragraphs[step % len(paragraphs)].size += 1
+            step += 1
         texts = render_all()
-        step += 1
     while max(sizes().values()) > high and any(b.size > 1 for b in paragraphs):
         max(paragraphs, key=lambda b: b.size).size -= 1
         texts = render_all()
@@ -458,12 +462,12 @@ def prepare(out: Path, force: bool) -> None:
         (out / "content" / sub).mkdir(parents=True, exist_ok=True)
 
 
-def write_site(count: int, out: Path, *, seed: int = SEED, source: Path = PROJECT, force: bool = False) -> list[int]:
+def write_site(count: int, out: Path, *, seed: int = SEED, source: Path = PROJECT, force: bool = False, search: bool = False) -> list[int]:
     """Write the whole synthetic project into `out`; return its codes."""
     prepare(out, force)
     codes = distribute(count)
     (out / MARKER).write_text(f"codes={count} seed={seed}\n", encoding="utf-8")
-    (out / "site.toml").write_text(SITE_TOML.format(max_code=MAX_CODE), encoding="utf-8")
+    (out / "site.toml").write_text(SITE_TOML.format(max_code=MAX_CODE, search=str(search).lower()), encoding="utf-8")
     (out / "content" / "specs.toml").write_text(specs_toml(), encoding="utf-8")
     (out / "content" / "constants.toml").write_text(constants_toml(codes), encoding="utf-8")
     for code in codes:
@@ -484,8 +488,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=SEED, help="RNG seed (same seed, same bytes)")
     parser.add_argument("--force", action="store_true", help="replace a synthetic site written earlier into --out")
     parser.add_argument("--check", action="store_true", help="run `python -m generator check` on the result")
+    parser.add_argument("--search", action="store_true", help="build the Pagefind search index too (Hugo builds none)")
     args = parser.parse_args(argv)
-    codes = write_site(args.codes, args.out, seed=args.seed, force=args.force)
+    codes = write_site(args.codes, args.out, seed=args.seed, force=args.force, search=args.search)
     print(f"wrote {len(codes)} codes x {len(LANGS)} languages into {args.out}")
     if args.check:
         command = [sys.executable, "-m", "generator", "--root", str(args.out.resolve()), "check"]

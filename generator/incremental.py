@@ -18,7 +18,7 @@ from .errors import InputError, Problem
 from .markup import render_markdown
 from .render import _json, code_json, language_renderer, render_views, sitemap
 from .routes import Routes
-from .site import Index, Linked, build_view, check_bodies, index_site
+from .site import MISSING, Index, Linked, build_view, check_bodies, index_site
 
 WATCHED = ("content", "templates", "locales", "site.toml")
 
@@ -97,8 +97,8 @@ class Session:
         data_keys = {(lang, key) for lang, key in keys if key.isdigit() and _data_changed(built, content, index, lang, key)}
         if data_keys:
             files.update(_json_for(config, content, linked, routes, data_keys))
-        if changed_pages:
-            files["sitemap.xml"] = sitemap(config, content, index.states, routes)
+        if _missing(index) != _missing(built.linked.index) or index.numbers != built.linked.index.numbers:
+            files["sitemap.xml"] = sitemap(config, content, index.states, routes)  # lists what exists
         for key in set(built.content.page_keys) - set(content.page_keys):
             for lang in config.languages:
                 files.pop(routes.output_file(routes.path(lang, key)), None)
@@ -174,7 +174,8 @@ class Session:
         """Write each changed file in place, atomically per file; remove files no longer built."""
         changed = []
         for name, data in files.items():
-            if previous.get(name) == data and (self.out / name).exists():
+            before = previous.get(name)
+            if before is data or before == data:  # unchanged since the last write
                 continue
             target = self.out / name
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -252,6 +253,11 @@ def _json_for(config: SiteConfig, content: Content, linked: Linked, routes: Rout
         everything = [code_json(linked, content, lang, routes, config.default_language, n) for n in sorted(content.codes)]
         out[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
     return out
+
+
+def _missing(index: Index) -> set[tuple[str, str]]:
+    """The pages with no translation: what the sitemap leaves out."""
+    return {where for where, state in index.states.items() if state == MISSING}
 
 
 def _data_changed(built: Built, content: Content, index: Index, lang: str, key: str) -> bool:
