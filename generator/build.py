@@ -31,7 +31,7 @@ from .render import (
 )
 from .routes import Routes
 from .search import search_bundles
-from .site import MISSING, OUTDATED, Linked, View, build_view, link_site
+from .site import OUTDATED, Linked, View, build_view, link_site
 from .write import Memory, WriteStats, check_output_dir, output_lock, staged
 
 
@@ -202,4 +202,4 @@ def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache
     return built, stats
 
 
-__all__ = ["Built", "build_site", "build_and_write", "site_date", "MISSING"]
+__all__ = ["Built", "build_site", "build_and_write", "site_date"]

@@ -29,7 +29,6 @@ class Update:
 
     changed: tuple[str, ...]  # output files whose bytes changed
     rendered: int  # views rendered
-    full: bool  # True when a full rebuild was needed
 
 
 class Session:
@@ -47,7 +46,7 @@ class Session:
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
         self.present = None
-        return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.names), full=True)
+        return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.names))
 
     def update(self, paths: set[Path]) -> Update:
         """Apply edits to `paths` (raises InputError and keeps the last good state)."""
@@ -104,7 +103,7 @@ class Session:
                 files.pop(routes.output_file(routes.path(lang, key)), None)
                 files.pop(f"{lang.prefix + '/' if lang.prefix else ''}{key}.json", None)
         self.built = replace(built, files=files, names=tuple(sorted(files)), content=content, linked=linked, rendered=rendered, catalogs=catalogs, renderers=renderers)
-        return Update(changed=tuple(self._write(files, built.files)), rendered=len(views), full=False)
+        return Update(changed=tuple(self._write(files, built.files)), rendered=len(views))
 
     def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:
         """Catalogs re-read; environments rebuilt for the languages whose catalog changed."""

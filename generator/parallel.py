@@ -24,6 +24,12 @@ def _start_worker(close: tuple[int, ...]) -> None:
             os.close(descriptor)
         except OSError:
             pass
+    die_with_parent()
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux; elsewhere nothing).
+    Also the `preexec_fn` of helper programs such as Pagefind."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)

@@ -18,6 +18,7 @@ from pagefind_bin_extended import get_executable
 
 from .config import Language
 from .errors import InputError, Problem
+from .parallel import die_with_parent
 
 FOLDER = "pagefind"
 _KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.", "pagefind.", "index/", "fragment/")
@@ -68,6 +69,7 @@ def _bundle(site: Path, lang: Language, digests: dict[str, bytes], cache: Path |
     result = subprocess.run(
         [str(get_executable()), "--site", str(site), "--glob", pattern, "--output-path", str(out), "--quiet"],
         capture_output=True, text=True, check=False,
+        preexec_fn=die_with_parent,  # a killed build takes its indexer with it
     )
     if result.returncode != 0:
         raise InputError([Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
