@@ -13,7 +13,6 @@ import hashlib
 import os
 import shutil
 import sys
-import threading
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -168,13 +167,19 @@ class Staging:
         """Remove the staging directory (after a commit it holds the previous site)."""
         shutil.rmtree(self.directory, ignore_errors=True)
         if self._janitor is not None:
-            os.close(self._janitor)  # the janitor sees the pipe close, finds nothing left, exits
+            pipe, pid = self._janitor
             self._janitor = None
+            os.close(pipe)  # the janitor sees the pipe close, finds nothing left, exits
+            # Wait for it: until the forked janitor has run far enough to close its copy of the
+            # lock, that copy keeps the lock held after ours is released.
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
-def _start_janitor(directory: Path) -> int | None:
+def _start_janitor(directory: Path) -> tuple[int, int] | None:
     """Fork a process that removes `directory` once this one ends, however it ends: a build
-    killed with SIGKILL cannot clean up after itself. Returns the pipe whose closing ends it."""
+    killed with SIGKILL cannot clean up after itself. Returns the pipe whose closing ends it and
+    the janitor's pid."""
     if not hasattr(os, "fork"):
         return None
     read_end, write_end = os.pipe()
@@ -192,8 +197,7 @@ def _start_janitor(directory: Path) -> int | None:
         finally:
             os._exit(0)
     os.close(read_end)
-    threading.Thread(target=os.waitpid, args=(pid, 0), daemon=True).start()  # reap it when it ends
-    return write_end
+    return write_end, pid
 
 
 @contextlib.contextmanager

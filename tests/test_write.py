@@ -109,6 +109,25 @@ def test_stale_staging_from_a_killed_build_is_removed(tmp_path: Path) -> None:
     assert (out / "a.html").read_bytes() == b"B"
 
 
+def _children() -> set[int]:
+    """Live child processes of this process (Linux /proc)."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found |= {int(pid) for pid in (task / "children").read_text().split()}
+    return found
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+def test_the_janitor_is_gone_when_a_write_returns(tmp_path: Path) -> None:
+    # A janitor still alive after the build returned could hold the inherited lock (the next
+    # build is refused) or remove the next build's staging directory, which has the same name.
+    before = _children()
+    for attempt in range(20):
+        write_site(tmp_path / "site", {"a.html": str(attempt).encode()}, tmp_path / "project")
+        assert _children() == before
+    assert (tmp_path / "site/a.html").read_text() == "19"
+
+
 def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
     root = make_project()
     assert cli("--root", str(root), "build")[1].splitlines()[-1].startswith("Built ")
