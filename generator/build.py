@@ -22,7 +22,6 @@ from .render import (
     check_templates,
     data_files,
     language_renderer,
-    new_environment,
     render_pages,
     render_views,
     sitemap,
@@ -77,7 +76,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     problems: list[Problem] = []
     content = catalogs = None
     try:
-        content = load_content(config)
+        content = load_content(config, jobs=jobs)
     except InputError as error:
         problems += error.problems
     try:
@@ -90,10 +89,9 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
         for lang in config.languages
     }
     updated = site_date(root)
-    env = new_environment(root, routes)
-    renderers = {lang.code: language_renderer(env, lang, translations[lang.code], routes, updated) for lang in config.languages}
+    renderers = {lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
     try:
-        check_templates(env, root)
+        check_templates(renderers[config.default_language].env, root)
     except InputError as error:
         problems += error.problems
     if content is None or catalogs is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,6 +12,7 @@ from typing import Any
 from .config import SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
+from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
 from .textfile import read_text
 
@@ -166,15 +169,50 @@ def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
     return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
 
 
-def load_content(config: SiteConfig) -> Content:
-    """Read and check everything under `content/`; raise InputError listing every problem."""
+PARALLEL_FILES = 600  # below this, forking workers costs more than it saves
+
+
+def _entries(directory: Path) -> list[Path]:
+    """Everything in `directory`, sorted by name ([] when it does not exist)."""
+    try:
+        with os.scandir(directory) as found:
+            names = sorted(entry.name for entry in found)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    return [directory / name for name in names]
+
+
+def _load_files(load: Callable[[Path], Any], paths: list[Path], jobs: int) -> list[tuple[Any, tuple[Problem, ...]]]:
+    """(loaded value or None, problems) for each path, in order; on every core for many files."""
+
+    def one(path: Path) -> tuple[Any, tuple[Problem, ...]]:
+        try:
+            return load(path), ()
+        except InputError as error:
+            return None, tuple(error.problems)
+
+    if jobs <= 1 or len(paths) < PARALLEL_FILES:
+        return [one(path) for path in paths]
+    parts = chunks(list(range(len(paths))), jobs)
+    results: list[Any] = [None] * len(paths)
+    for part, loaded in zip(parts, run_all(lambda i: [one(paths[j]) for j in parts[i]], len(parts), jobs), strict=True):
+        for j, result in zip(part, loaded, strict=True):
+            results[j] = result
+    return results
+
+
+def load_content(config: SiteConfig, *, jobs: int = 1) -> Content:
+    """Read and check everything under `content/`; raise InputError listing every problem.
+    With `jobs` > 1 the files of a large site are read and parsed on every core."""
     root = config.root
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    for path in sorted((root / "content" / "codes").glob("*")):
-        code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
+    code_paths = _entries(root / "content" / "codes")
+    loaded = _load_files(lambda path: load_code(path, root, specs or {}, config.max_code), code_paths, jobs)
+    for path, (code, found) in zip(code_paths, loaded, strict=True):
+        problems += found
         if code is None:
             continue
         stem = path.name.split(".")[0]
@@ -189,11 +227,12 @@ def load_content(config: SiteConfig) -> Content:
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
-    for lang in config.languages:
-        for path in sorted((root / "content" / lang.code).glob("*")):
-            page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
-            if page is not None:
-                pages[(lang.code, page.key)] = page
+    page_paths = [(lang.code, path) for lang in config.languages for path in _entries(root / "content" / lang.code)]
+    loaded = _load_files(lambda item: load_page(item[1], root, item[0], default=item[0] == config.default_language), page_paths, jobs)
+    for page, found in loaded:
+        problems += found
+        if page is not None:
+            pages[(page.lang, page.key)] = page
     content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
     problems += check_content(content, config)
     if problems:
@@ -379,8 +418,12 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
 
 def present_files(root: Path) -> frozenset[str]:
     """Every facts and page file under content/, as 'codes/404.toml' or 'en/404.md'."""
-    base = root / "content"
-    return frozenset(p.relative_to(base).as_posix() for p in base.glob("*/*") if p.is_file())
+    found = []
+    for folder in _entries(root / "content"):
+        for path in _entries(folder):
+            if path.is_file():
+                found.append(f"{folder.name}/{path.name}")
+    return frozenset(found)
 
 
 def check_content(content: Content, config: SiteConfig, present: frozenset[str] | None = None) -> list[Problem]:

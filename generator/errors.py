@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -42,6 +43,9 @@ class OutputRefused(Exception):
 
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the project root where possible."""
+    text, base = str(path), str(root)
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep and os.sep + ".." + os.sep not in text:
+        return text[len(base) + 1 :].replace(os.sep, "/")  # the usual case, without pathlib's cost
     try:
         return path.relative_to(root).as_posix()  # the usual case, with no filesystem calls
     except ValueError:

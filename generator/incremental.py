@@ -118,8 +118,7 @@ class Session:
             old, new = built.catalogs.get(lang.code), catalogs.get(lang.code)
             if _catalog_key(old) != _catalog_key(new):
                 translations = compile_catalog(new) if new is not None else NullTranslations()
-                env = renderers[lang.code].env
-                renderers[lang.code] = language_renderer(env, lang, translations, routes, site_date(self.root))
+                renderers[lang.code] = language_renderer(self.root, lang, translations, routes, site_date(self.root))
                 changed.add(lang.code)
         return catalogs, renderers, changed
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import hashlib
 import json
 import re
 import traceback
@@ -17,6 +18,8 @@ import jinja2
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
+from jinja2 import nodes
+from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
 from .config import Language, SiteConfig
@@ -102,19 +105,67 @@ def plain(text: str) -> str:
     return _CODE_SPAN.sub(lambda m: m.group(1), text)
 
 
-def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
-    """The Jinja environment all languages share, so each template compiles once."""
-    cache = root / ".cache" / "jinja"
+class _FoldGettext(NodeTransformer):
+    """Replace `_("text")` and `gettext("text", name=value)` by their translation, escaped, at
+    compile time: a page calls gettext dozens of times, always with the same strings."""
+
+    def __init__(self, translations: NullTranslations) -> None:
+        self.translations = translations
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
+        node = self.generic_visit(node)
+        if not (
+            isinstance(node.node, nodes.Name) and node.node.name in ("_", "gettext")
+            and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
+            and node.dyn_args is None and node.dyn_kwargs is None
+        ):
+            return node
+        translated = escape(self.translations.gettext(node.args[0].value))  # as _translated does
+        if not node.kwargs:
+            try:
+                return nodes.MarkSafe(nodes.Const(str(Markup(translated) % {})), lineno=node.lineno)
+            except (KeyError, TypeError, ValueError):
+                return node  # fails at render time, as it would unfolded
+        # Jinja's newstyle gettext: Markup(translation) % variables, which escapes the values
+        variables = nodes.Dict([nodes.Pair(nodes.Const(k.key), k.value, lineno=node.lineno) for k in node.kwargs], lineno=node.lineno)
+        return nodes.Mod(nodes.MarkSafe(nodes.Const(str(translated))), variables, lineno=node.lineno)
+
+
+class _Environment(jinja2.Environment):
+    """An environment for one language: its constant translations are compiled into the templates."""
+
+    translations: NullTranslations = NullTranslations()
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        return _FoldGettext(self.translations).visit(super()._parse(source, name, filename))
+
+
+def translations_digest(translations: NullTranslations) -> str:
+    """A short hash of a catalog's messages: compiled templates depend on it."""
+    messages = getattr(translations, "_catalog", {})
+    return hashlib.sha256("\0".join(sorted(f"{k!r}={v!r}" for k, v in messages.items())).encode()).hexdigest()[:16]
+
+
+def new_environment(root: Path, routes: Routes, translations: NullTranslations | None = None, lang: str = "") -> jinja2.Environment:
+    """The Jinja environment of one language (each compiles its templates once, with the
+    language's translations folded in; compiled templates are cached in .cache/jinja/<lang>/)."""
+    translations = translations if translations is not None else NullTranslations()
+    digest = translations_digest(translations)
+    cache = root / ".cache" / "jinja" / (lang or "none")
     cache.mkdir(parents=True, exist_ok=True)
-    env = jinja2.Environment(
+    for stale in cache.glob("__jinja2_*.cache"):
+        if not stale.name.startswith(f"__jinja2_{digest}_"):
+            stale.unlink(missing_ok=True)
+    env = _Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache)),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache), pattern=f"__jinja2_{digest}_%s.cache"),
     )
+    env.translations = translations
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_translated("gettext"),
         ngettext=_translated("ngettext"),
@@ -134,9 +185,10 @@ def new_environment(root: Path, routes: Routes) -> jinja2.Environment:
     return env
 
 
-def language_renderer(env: jinja2.Environment, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> Renderer:
-    """The renderer for one language."""
+def language_renderer(root: Path, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> Renderer:
+    """The renderer for one language, with its own environment."""
     locale = lang.locale
+    env = new_environment(root, routes, translations, lang.code)
     return Renderer(env, translations, {
         "number": lambda n: format_decimal(n, locale=locale),
         "percent": lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),

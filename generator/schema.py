@@ -55,13 +55,12 @@ def check_table(
     prefix = f"{where}: " if where else ""
     for key, value in table.items():
         field = fields.get(key)
-        at = line_of_key(text, key, start=line)
         if field is None:
             hint = did_you_mean(key, fields)
-            problems.append(Problem(path, at, f"{prefix}unknown key '{key}'{hint}"))
+            problems.append(Problem(path, line_of_key(text, key, start=line), f"{prefix}unknown key '{key}'{hint}"))
         elif not _CHECKS[field.type](value):
             problems.append(
-                Problem(path, at, f"{prefix}'{key}' must be {_NAMES[field.type]}")
+                Problem(path, line_of_key(text, key, start=line), f"{prefix}'{key}' must be {_NAMES[field.type]}")
             )
     for key, field in fields.items():
         if field.required and key not in table:

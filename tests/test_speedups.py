@@ -1,0 +1,104 @@
+"""The speed-ups change nothing a reader sees: each is checked against the plain way."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+import pytest
+from babel.support import Translations
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.build import build_site
+from generator.config import load_config
+from generator.content import load_content
+from generator.markup import new_markdown, render_markdown
+from generator.render import _FoldGettext, new_environment
+from generator.routes import Routes
+
+ROOT = Path(__file__).resolve().parent.parent
+FAST, PLAIN = new_markdown(), new_markdown(fast=False)
+
+
+def test_fast_inline_processing_renders_every_real_page_exactly_as_python_markdown() -> None:
+    content = load_content(load_config(ROOT))
+    assert len(content.pages) > 280
+    for where, page in content.pages.items():
+        assert render_markdown(page.body, FAST) == render_markdown(page.body, PLAIN), where
+
+
+inline = st.sampled_from([
+    "`", "``", "\\", "\\`", "[", "]", "[[404]]", "[[404#when|x]]", "[a](https://e.org)", "![i](x.png)", "[r]", "[r]: /x\n",
+    "<https://e.org>", "<a@b.org>", "  \n", "&amp;", "&#60;", "&x", "*", "**", "_", "__", "*a*", "_a_", "<b>", "!", "\n",
+    "\n\n", "- ", "1. ", "> ", "## H {#h}\n", "    code\n", "```\nx\n```\n", "|a|b|\n|-|-|\n|1|2|\n", "word", " ", "限流",
+])
+
+
+@given(st.lists(st.one_of(inline, st.text(max_size=6)), max_size=30).map("".join))
+@settings(max_examples=400, deadline=None)
+def test_fast_inline_processing_equals_python_markdown_on_generated_text(text: str) -> None:
+    assert render_markdown(text, FAST) == render_markdown(text, PLAIN)
+
+
+class _Catalog(Translations):
+    def __init__(self, messages: dict[str, str]) -> None:
+        super().__init__()
+        self._catalog = dict(messages)
+
+
+@pytest.mark.parametrize("source", [
+    '{{ _("Home") }}',
+    '<a title="{{ _("Home") }}">{{ _("Home") }}</a>',
+    '{{ _("%(n)s of %(total)s", n=value, total=2) }}',
+    '{% trans date=value %}Updated {{ date }}.{% endtrans %}',
+    '{{ _("100%% sure") }}',
+    '{{ _("Untranslated") }}',
+    '{{ _(value) }}',
+])
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "plain", 3])
+def test_gettext_folded_at_compile_time_renders_as_gettext_at_run_time(tmp_path: Path, source: str, value: object) -> None:
+    catalog = _Catalog({
+        "Home": "Главная <script>x</script> & \"q\"",
+        "%(n)s of %(total)s": "%(n)s из %(total)s <b>",
+        "Updated %(date)s.": "Обновлено %(date)s.",
+        "100%% sure": "на 100%% <i>",
+        "plain": "просто",
+    })
+    (tmp_path / "templates").mkdir()
+    folded = new_environment(tmp_path, Routes("/"), catalog, "ru")
+    runtime = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    runtime.install_gettext_translations(catalog, newstyle=True)  # marks translations safe...
+    runtime.globals["_"] = runtime.globals["gettext"] = lambda s, **kw: jinja2.utils.markupsafe.Markup(
+        jinja2.utils.markupsafe.escape(catalog.gettext(s))) % kw  # ...so escape them, as the generator does
+    from generator.render import _TRANSLATIONS
+
+    token = _TRANSLATIONS.set(catalog)
+    try:
+        got = folded.from_string(source).render(value=value)
+    finally:
+        _TRANSLATIONS.reset(token)
+    assert got == runtime.from_string(source).render(value=value)
+    assert "<script>" not in got
+
+
+def test_folding_leaves_no_gettext_call_for_constant_strings(tmp_path: Path) -> None:
+    template = new_environment(tmp_path, Routes("/"), _Catalog({"Home": "Главная"}), "ru").parse('{{ _("Home") }} {{ _(x) }}')
+    folded = _FoldGettext(_Catalog({"Home": "Главная"})).visit(template)
+    calls = [node for node in folded.find_all(jinja2.nodes.Call) if getattr(node.node, "name", "") in ("_", "gettext")]
+    assert len(calls) == 1  # only the call with a variable is left
+
+
+def test_parallel_loading_gives_the_same_content_and_site_as_serial(make_project, tmp_path: Path) -> None:  # noqa: ANN001
+    from generator import content as content_module
+
+    root = make_project()
+    serial = load_content(load_config(root), jobs=1)
+    old = content_module.PARALLEL_FILES
+    content_module.PARALLEL_FILES = 1  # force workers even for the small fixture
+    try:
+        parallel = load_content(load_config(root), jobs=2)
+        assert parallel == serial
+        assert build_site(root, jobs=2, search=False).files == build_site(root, jobs=1, search=False).files
+    finally:
+        content_module.PARALLEL_FILES = old
