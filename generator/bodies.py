@@ -17,7 +17,7 @@ from .content import Content
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
-_SALT = f"{__version__}:{markdown.__version__}:2".encode()
+_SALT = f"{__version__}:{markdown.__version__}:3".encode()
 PARALLEL_THRESHOLD = 120
 
 
@@ -58,9 +58,13 @@ def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int
     """Every page's body rendered, from the cache where possible."""
     cache = cache if cache is not None else BodyCache()
     keys = {where: body_key(page.body) for where, page in content.pages.items()}
-    todo = sorted({k: content.pages[w].body for w, k in keys.items() if k not in cache.entries}.items())
+    todo = sorted({key: where for where, key in keys.items() if key not in cache.entries}.items())  # texts stay packed
+
+    def render(i: int) -> list[Rendered]:
+        return [render_markdown(content.pages[where].body) for _, where in parts[i]]
+
     parts = chunks(todo, jobs if len(todo) >= PARALLEL_THRESHOLD else 1)
-    for part, results in zip(parts, run_all(lambda i: [render_markdown(text) for _, text in parts[i]], len(parts), jobs), strict=True):
+    for part, results in zip(parts, run_all(render, len(parts), jobs), strict=True):
         cache.entries.update({key: result for (key, _), result in zip(part, results, strict=True)})
     cache.hits += len(keys) - len(todo)
     cache.save(set(keys.values()))

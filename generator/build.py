@@ -3,10 +3,12 @@ render pages → (write). Everything is read and linked before anything is writt
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import subprocess
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ from .content import Content, load_content
 from .errors import InputError, Problem
 from .render import (
     check_templates,
+    code_data_file,
     data_files,
     language_renderer,
     render_pages,
@@ -32,6 +35,22 @@ from .routes import Routes
 from .search import search_bundles
 from .site import OUTDATED, Linked, View, build_view, link_site
 from .write import Memory, WriteStats, check_output_dir, output_lock, staged
+
+
+class Stopwatch:
+    """Wall time of each stage of a build (`build --timings` prints them)."""
+
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def lap(self, name: str) -> Iterator[None]:
+        """Time the block as stage `name`."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.laps.append((name, time.perf_counter() - started))
 
 
 @dataclass(frozen=True)
@@ -47,6 +66,7 @@ class Built:
     rendered: dict = field(default_factory=dict, repr=False)  # (lang, key) -> Rendered body
     catalogs: dict = field(default_factory=dict, repr=False)  # lang -> Babel Catalog
     renderers: dict = field(default_factory=dict, repr=False)  # lang -> Renderer
+    laps: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -69,35 +89,42 @@ def site_date(root: Path) -> dt.date | None:
 def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None, sink: Any = None) -> Built:
     """Build the whole site, in memory or into `sink` (a write.Staging); raise InputError with
     every problem found. `cache_dir` keeps rendered Markdown and search bundles between builds."""
-    cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
-    config = load_config(root)
-    if base_url is not None:
-        config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+    watch = Stopwatch()
+    with watch.lap("setup"):
+        cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
+        config = load_config(root)
+        if base_url is not None:
+            config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     problems: list[Problem] = []
     content = catalogs = None
-    try:
-        content = load_content(config, jobs=jobs)
-    except InputError as error:
-        problems += error.problems
-    try:
-        catalogs = load_catalogs(config)
-    except InputError as error:
-        problems += error.problems
-    routes = Routes(config.base_url)
-    translations = {
-        lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
-        for lang in config.languages
-    }
-    updated = site_date(root)
-    renderers = {lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
-    try:
-        check_templates(renderers[config.default_language].env, root)
-    except InputError as error:
-        problems += error.problems
+    with watch.lap("load content"):
+        try:
+            content = load_content(config, jobs=jobs)
+        except InputError as error:
+            problems += error.problems
+    with watch.lap("catalogs and templates"):
+        try:
+            catalogs = load_catalogs(config)
+        except InputError as error:
+            problems += error.problems
+        routes = Routes(config.base_url)
+        translations = {
+            lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
+            for lang in config.languages
+        }
+        updated = site_date(root)
+        renderers = {lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
+        for renderer in renderers.values():  # compiled here once, not in every worker
+            try:
+                check_templates(renderer.env, root)
+            except InputError as error:
+                problems += [p for p in error.problems if p not in problems]
     if content is None or catalogs is None:
         raise InputError(problems)
-    rendered = bodies.render_bodies(content, cache=cache, jobs=jobs)
-    linked = link_site(config, content, rendered, routes)
+    with watch.lap("render Markdown"):
+        rendered = bodies.render_bodies(content, cache=cache, jobs=jobs)
+    with watch.lap("link"):
+        linked = link_site(config, content, rendered, routes)
     problems += linked.problems
     if problems:
         raise InputError(problems)
@@ -107,19 +134,23 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     def make_view(lang: str, key: str) -> View:
         return build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
 
-    render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress)
-    extras = translation_pages(config, content, linked, routes, renderers, catalogs, root)
-    extras |= not_found_page(config, renderers, routes)
-    extras |= data_files(config, content, linked, routes)
-    extras["sitemap.xml"] = sitemap(config, content, linked.states, routes)
-    extras["robots.txt"] = robots(routes)
-    extras |= static_files(root)
-    for name in sorted(extras):
-        sink.add(name, extras[name])
+    with watch.lap("render pages"):
+        render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress,
+                     extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
+    with watch.lap("JSON, sitemap, extras"):
+        extras = translation_pages(config, content, linked, routes, renderers, catalogs, root)
+        extras |= not_found_page(config, renderers, routes)
+        extras |= data_files(config, content, linked, routes, per_code=False)
+        extras["sitemap.xml"] = sitemap(config, content, linked.states, routes)
+        extras["robots.txt"] = robots(routes)
+        extras |= static_files(root)
+        for name in sorted(extras):
+            sink.add(name, extras[name])
     if config.search and search:
-        bundles = search_bundles(sink, config.languages, cache_dir / "search" if cache_dir else None)
-        for name in sorted(bundles):
-            sink.add(name, bundles[name])
+        with watch.lap("search index"):
+            bundles = search_bundles(sink, config.languages, cache_dir / "search" if cache_dir else None)
+            for name in sorted(bundles):
+                sink.add(name, bundles[name])
     warnings = tuple(
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
@@ -127,7 +158,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     )
     return Built(
         files=sink if isinstance(sink, Memory) else {}, names=tuple(sorted(sink.digests)), config=config, content=content,
-        linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers,
+        linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers, laps=tuple(watch.laps),
     )
 
 
@@ -196,7 +227,9 @@ def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache
     check_output_dir(out, root)  # before the lock, which creates a file beside `out`
     with output_lock(out), staged(out, root, locked=True) as staging:
         built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging)
+        started = time.perf_counter()
         stats = staging.commit()
+        built = replace(built, laps=(*built.laps, ("swap in", time.perf_counter() - started)))
     return built, stats
 
 

@@ -21,6 +21,7 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument("--base-url", default=None, help="override site.toml's base_url, e.g. https://user.github.io/repo/")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for Markdown (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the build cache")
+    build.add_argument("--timings", action="store_true", help="print the time each stage took (to stderr)")
     commands.add_parser("check", help="check all input without writing anything")
     serve = commands.add_parser("serve", help="build, serve on 127.0.0.1 and rebuild on change")
     serve.add_argument("--port", type=int, default=8000)
@@ -96,6 +97,9 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     warnings = [str(w) for w in built.warnings]
     for warning in warnings:
         print(warning, file=sys.stderr)
+    if args.timings:
+        for stage, seconds in built.laps:
+            print(f"{seconds:8.2f} s  {stage}", file=sys.stderr)
     pages = sum(1 for name in built.names if name.endswith(".html"))
     if cache_dir:
         remember(cache_dir, out, inputs, {"pages": pages, "warnings": warnings})

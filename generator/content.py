@@ -14,7 +14,7 @@ from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
 from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
-from .textfile import read_text
+from .textfile import pack, read_text, unpack
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -62,7 +62,7 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
 
@@ -76,7 +76,7 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
 
@@ -91,7 +91,7 @@ class Meaning:
     expires: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Code:
     """Language-neutral facts about one status code."""
 
@@ -118,7 +118,7 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -131,7 +131,7 @@ class Framework:
     aliases: dict[int, str]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
 
@@ -139,9 +139,14 @@ class Page:
     key: str
     path: str
     meta: dict[str, Any]
-    body: str
+    packed_body: bytes  # the Markdown body, compressed (see markup.pack): the site is kept in memory
     body_line: int
     meta_text: str  # the front matter's text, for locating a key's line
+
+    @property
+    def body(self) -> str:
+        """The Markdown body."""
+        return unpack(self.packed_body)
 
     @property
     def source_hash(self) -> str:
@@ -149,7 +154,7 @@ class Page:
         return self.meta.get("source_hash", "")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Content:
     """All of `content/`, loaded and checked."""
 
@@ -363,7 +368,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
                 problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
     if problems:
         raise InputError(problems)
-    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, meta_text=document.meta_text)
+    return Page(lang=lang, key=key, path=path, meta=document.meta, packed_body=pack(document.body), body_line=document.body_line, meta_text=document.meta_text)
 
 
 def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:

@@ -11,6 +11,7 @@ import re
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
@@ -19,6 +20,8 @@ from markdown.extensions import Extension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
+
+from .textfile import pack, unpack
 
 XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
 _PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3,5})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
@@ -37,7 +40,7 @@ MAX_BRACKETS = 500
 MAX_INDENT = 80
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class XLink:
     """A cross-link found in a body: target code, optional fragment, optional own text."""
 
@@ -46,15 +49,27 @@ class XLink:
     source: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Rendered:
-    """A body rendered to HTML with placeholders, and what the checks need to know of it."""
+    """A body rendered to HTML with placeholders, and what the checks need to know of it. The HTML
+    is kept zlib-compressed: the main process holds every body of the site until its pages are
+    rendered, and compressed that takes about a quarter of the memory."""
 
-    html: str
+    packed: bytes
     ids: tuple[str, ...]
     links: tuple[XLink, ...]
     blocks: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]  # (text to find the line by, message)
+
+    @classmethod
+    def of(cls, html: str, **rest: Any) -> Rendered:
+        """Keep `html`, compressed."""
+        return cls(packed=pack(html), **rest)
+
+    @property
+    def html(self) -> str:
+        """The HTML, with cross-link placeholders."""
+        return unpack(self.packed)
 
 
 class _CrossLinks(InlineProcessor):
@@ -201,17 +216,17 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
         md = _shared[0]
     refused = _refuse(text)
     if refused:
-        return Rendered(html="", ids=(), links=(), blocks=(), problems=(refused,))
+        return Rendered.of("", ids=(), links=(), blocks=(), problems=(refused,))
     md.reset()
     md.found_links, md.found_ids, md.found_problems = [], [], []
     try:
         body = md.convert(text)
     except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
         md.reset()
-        return Rendered(html="", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
+        return Rendered.of("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
     blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
-    return Rendered(
-        html=body,
+    return Rendered.of(
+        body,
         ids=tuple(md.found_ids),
         links=tuple(md.found_links),
         blocks=blocks,

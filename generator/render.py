@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextvars
 import datetime as dt
+import functools
 import hashlib
 import json
 import re
@@ -48,8 +49,10 @@ class StatusRow:
     coverage: float
 
 
+@functools.cache
 def language_name(lang: Language) -> str:
-    """The language's own name for itself, from CLDR, capitalised for a menu."""
+    """The language's own name for itself, from CLDR, capitalised for a menu (every page shows
+    every language's name: computed once)."""
     name = lang.locale.get_display_name(lang.locale) or lang.code
     return name[:1].upper() + name[1:]
 
@@ -237,9 +240,9 @@ def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Pa
     return out
 
 
-def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> None:
-    """Render the pages of `keys` on every core, in order, into `sink`; two pages writing one
-    file is an input error."""
+def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None, extra: Callable[[str, str], list[tuple[str, bytes]]] | None = None) -> None:
+    """Render the pages of `keys` on every core, in order, into `sink`, with the files `extra`
+    gives for each key (its JSON); two pages writing one file is an input error."""
     parts = chunks(keys, jobs, per_job=16)
     owners: dict[str, str] = {}
     problems = []
@@ -248,6 +251,8 @@ def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], Vi
 
     def task(i: int) -> list[tuple[str, str, Any]]:
         pages = render_views((make_view(lang, key) for lang, key in parts[i]), renderers, root)
+        if extra is not None:
+            pages += [(output, key, data) for lang, key in parts[i] for output, data in extra(lang, key)]
         return [(output, owner, sink.store(output, data) if direct else data) for output, owner, data in pages]
 
     for part in run_all(task, len(parts), jobs):
@@ -313,8 +318,8 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
     }
 
 
-def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes) -> dict[str, bytes]:
-    """`/404.json` per code and `/codes.json` per language."""
+def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, *, per_code: bool = True) -> dict[str, bytes]:
+    """`/codes.json` per language and, with `per_code`, `/404.json` per code (see `code_data_file`)."""
     files = {}
     for lang in config.languages:
         prefix = f"{lang.prefix}/" if lang.prefix else ""
@@ -322,9 +327,18 @@ def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Rou
         for number in sorted(content.codes):
             item = code_json(linked, content, lang, routes, config.default_language, number)
             everything.append(item)
-            files[f"{prefix}{number}.json"] = _json(item)
+            if per_code:
+                files[f"{prefix}{number}.json"] = _json(item)
         files[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
     return files
+
+
+def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes: Routes, lang: Language, key: str) -> list[tuple[str, bytes]]:
+    """[('404.json', data)] for a code page, [] for other pages: written with the page."""
+    if not key.isdigit():
+        return []
+    prefix = f"{lang.prefix}/" if lang.prefix else ""
+    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key))))]
 
 
 def _json(data: Any) -> bytes:

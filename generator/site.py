@@ -24,7 +24,7 @@ def source_hash(page: Page) -> str:
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
 
@@ -33,7 +33,7 @@ class Badge:
     expires: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
 
@@ -52,7 +52,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Alternate:
     """The same page in another language."""
 
@@ -62,7 +62,7 @@ class Alternate:
     state: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -73,7 +73,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
 
@@ -84,7 +84,7 @@ class Index:
     users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
 

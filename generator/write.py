@@ -12,6 +12,7 @@ import fcntl
 import hashlib
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -123,7 +124,8 @@ class Staging:
         self.directory = out.parent / f".{out.name}.staging-{os.getpid()}"
         self.digests: dict[str, bytes] = {}
         self.written = self.unchanged = 0
-        self._made: set[Path] = set()
+        self._made: set[str] = set()
+        self._staging, self._out = str(self.directory), str(out)
         shutil.rmtree(self.directory, ignore_errors=True)
         self.directory.mkdir(parents=True)
         self._janitor = _start_janitor(self.directory)
@@ -134,17 +136,25 @@ class Staging:
 
     def store(self, name: str, data: bytes) -> tuple[bytes, bool]:
         """Write one file into the staging directory, hard-linking it when its bytes did not
-        change; returns (digest, unchanged). Safe in a worker process: it touches no state."""
-        target = self.directory / name
-        if target.parent not in self._made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._made.add(target.parent)
-        previous = self.out / name
+        change; returns (digest, unchanged). Safe in a worker process: it touches no state.
+        (Plain os calls on strings: this runs once per output file, tens of thousands of times.)"""
+        target = os.path.join(self._staging, name)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        previous = os.path.join(self._out, name)
         unchanged = _same_bytes(previous, data)
         if unchanged:
             os.link(previous, target)
         else:
-            target.write_bytes(data)
+            descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(descriptor, view) :]
+            finally:
+                os.close(descriptor)
         return hashlib.sha256(data).digest(), unchanged
 
     def record(self, name: str, digest: bytes, unchanged: bool) -> None:
@@ -255,11 +265,13 @@ def _exchange(a: Path, b: Path) -> bool:
     return True
 
 
-def _same_bytes(path: Path, data: bytes) -> bool:
-    """True when `path` is a regular file holding exactly `data`."""
+def _same_bytes(path: str, data: bytes) -> bool:
+    """True when `path` is a regular file (not a symlink) holding exactly `data`."""
     try:
-        if path.is_symlink() or path.stat().st_size != len(data):
+        info = os.lstat(path)
+        if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
             return False
-        return path.read_bytes() == data
+        with open(path, "rb") as handle:
+            return handle.read() == data
     except OSError:
         return False
