@@ -15,10 +15,11 @@ from .catalogs import compile_catalog, complete, load_catalogs
 from .config import SiteConfig
 from .content import CLASSES, Content, check_content, load_code, load_page, page_keys, present_files
 from .errors import InputError, Problem
-from .markup import render_markdown
+from .markup import Rendered, render_markdown
 from .render import _json, code_json, language_renderer, render_views, sitemap
 from .routes import Routes
 from .site import MISSING, Index, Linked, build_view, check_bodies, index_site
+from .write import MANIFEST
 
 WATCHED = ("content", "templates", "locales", "site.toml")
 
@@ -45,7 +46,7 @@ class Session:
         built = build_site(self.root, cache_dir=self.root / ".cache", jobs=os.cpu_count() or 1)
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
-        self.present = None
+        self.present = present_files(self.root)  # now, not on the first edit
         return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.names))
 
     def update(self, paths: set[Path]) -> Update:
@@ -73,7 +74,12 @@ class Session:
                 rendered.pop(where, None)
             elif before is None or before.body != page.body:
                 rendered[where] = render_markdown(page.body)
-        index = index_site(config, content, rendered, routes)
+        unlinked = set(content.codes) == set(built.content.codes) and all(
+            _targets(rendered.get(where)) == _targets(built.rendered.get(where))
+            and (not where[1].isdigit() or _related(content, where[1]) == _related(built.content, where[1]))
+            for where in changed_pages
+        )
+        index = index_site(config, content, rendered, routes, built.linked.index, changed_pages, unlinked)
         touched = {k for _, k in changed_pages}
         problems = check_bodies(config, content, {w: r for w, r in rendered.items() if w[1] in touched}, index.states)
         if problems:
@@ -184,9 +190,8 @@ class Session:
         for name in set(previous) - set(files):
             (self.out / name).unlink(missing_ok=True)
             changed.append(name)
-        from .write import MANIFEST
-
-        (self.out / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
+        if files.keys() != previous.keys() or not (self.out / MANIFEST).is_file():
+            (self.out / MANIFEST).write_text("".join(f"{n}\n" for n in sorted(files)), encoding="utf-8")
         return sorted(changed)
 
 
@@ -216,8 +221,8 @@ def _affected(config: SiteConfig, built: Built, content: Content, index: Index, 
         if old.referenced_by.get(number) != index.referenced_by[number]:
             keys |= {(lang.code, str(number)) for lang in config.languages}
     for where, state in index.states.items():
-        if old.states.get(where) != state:
-            keys |= {where, (where[0], "translations")}
+        if old.states.get(where) != state:  # every version lists its alternates (hreflang)
+            keys |= {(lang.code, where[1]) for lang in config.languages} | {(where[0], "translations")}
     if index.numbers != old.numbers:
         keys |= {(lang.code, key) for lang in config.languages for key in content.page_keys}
     return {k for k in keys if k[1] in content.page_keys or k[1] == "translations"}
@@ -267,6 +272,17 @@ def _data_changed(built: Built, content: Content, index: Index, lang: str, key: 
         or old.refs[lang].get(number) != index.refs[lang].get(number)
         or old.states.get((lang, key)) != index.states.get((lang, key))
     )
+
+
+def _targets(body: Rendered | None) -> frozenset[int] | None:
+    """The codes a body links to (None for no body)."""
+    return None if body is None else frozenset(link.code for link in body.links)
+
+
+def _related(content: Content, key: str) -> tuple[int, ...] | None:
+    """A code's related codes (None when it has no facts)."""
+    code = content.codes.get(int(key))
+    return None if code is None else code.related
 
 
 def _relative(path: Path, root: Path) -> str:

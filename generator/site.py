@@ -4,6 +4,7 @@ cross-link, back-link, translation state and alternate decided before any templa
 from __future__ import annotations
 
 import bisect
+import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -14,13 +15,20 @@ from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
+from .textfile import unpack
 
 SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
 
 
 def source_hash(page: Page) -> str:
     """The version of a default-language page that translations record (12 hex digits)."""
-    words = "\n".join([page.meta.get("title", ""), page.meta.get("summary", ""), page.body.strip()])
+    return _source_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.packed_body)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _source_hash(title: str, summary: str, packed_body: bytes) -> str:
+    """(Cached: the dev server recomputes every page's state after each edit.)"""
+    words = "\n".join([title, summary, unpack(packed_body).strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
@@ -119,24 +127,35 @@ def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, 
     return states
 
 
-def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str, dict[int, CodeRef]]:
-    """Every code as shown in each language."""
+def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: dict[str, dict[int, CodeRef]] | None = None, changed: set[tuple[str, str]] | frozenset = frozenset()) -> dict[str, dict[int, CodeRef]]:
+    """Every code as shown in each language. With the `previous` refs, only the codes of the
+    `changed` (language, key) pages are made anew (the dev server, after an edit)."""
+    default = config.default_language
+    badges: dict[int, tuple[Badge, ...]] = {}
     refs: dict[str, dict[int, CodeRef]] = {}
     for lang in config.languages:
         refs[lang.code] = {}
+        before = previous.get(lang.code, {}) if previous is not None else {}
         for number, code in sorted(content.codes.items()):
-            page = content.page(lang.code, str(number)) or content.page(config.default_language, str(number))
+            key = str(number)
+            kept = before.get(number)
+            if kept is not None and (lang.code, key) not in changed and (default, key) not in changed:
+                refs[lang.code][number] = kept
+                continue
+            page = content.page(lang.code, key) or content.page(default, key)
             assert page is not None  # load_content guarantees the default-language page
-            local = page.meta.get("phrase", "") if lang.code != config.default_language else ""
+            local = page.meta.get("phrase", "") if lang.code != default else ""
+            if number not in badges:
+                badges[number] = tuple(Badge(m.status, m.vendor, m.expires) for m in code.meanings)
             refs[lang.code][number] = CodeRef(
                 code=number,
                 klass=code.klass,
                 phrase=code.phrase,
                 local=local if local != code.phrase else "",
                 summary=page.meta["summary"],
-                url=routes.url(lang, str(number)),
+                url=routes.url(lang, key),
                 official=code.official,
-                badges=tuple(Badge(m.status, m.vendor, m.expires) for m in code.meanings),
+                badges=badges[number],
             )
     return refs
 
@@ -186,8 +205,14 @@ def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
     return problems
 
 
-def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
-    """States, code refs, back-links and the reverse 'who shows this code' map."""
+def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, previous: Index | None = None, changed: set[tuple[str, str]] | frozenset = frozenset(), unlinked: bool = False) -> Index:
+    """States, code refs, back-links and the reverse 'who shows this code' map. The dev server
+    passes the `previous` index and the `changed` pages; `unlinked` says that no page's
+    cross-links, related codes or set of codes changed, so the link maps are kept."""
+    states = translation_states(config, content)
+    refs = code_refs(config, content, routes, previous.refs if previous else None, changed)
+    if previous is not None and unlinked:
+        return Index(states=states, refs=refs, referenced_by=previous.referenced_by, numbers=previous.numbers, users=previous.users)
     referenced: dict[int, set[int]] = defaultdict(set)
     linked_from: dict[int, set[int]] = defaultdict(set)
     for (_, key), body in rendered.items():
@@ -206,8 +231,8 @@ def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         for shown in (*content.codes[number].related, *referenced_by[number], *neighbours, *linked_from[number]):
             users[shown].add(number)
     return Index(
-        states=translation_states(config, content),
-        refs=code_refs(config, content, routes),
+        states=states,
+        refs=refs,
         referenced_by=referenced_by,
         numbers=numbers,
         users={k: frozenset(v) for k, v in users.items()},
