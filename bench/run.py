@@ -195,6 +195,7 @@ def bench_real(work: Path, repeat: int, code: Path) -> list[Row]:
         elif source.is_file():
             shutil.copy2(source, project / part)
     cold, again = Row("real site", 0, "ours: cold build"), Row("real site", 0, "ours: no-change rebuild")
+    bare = Row("real site", 0, "ours: cold, no search index")
     env = build_env()
     for i in range(repeat):
         clean(project)
@@ -203,8 +204,13 @@ def bench_real(work: Path, repeat: int, code: Path) -> list[Row]:
             return [cold]
     for i in range(repeat):
         record(again, measure(ours(project), work / f"real-again-{i}.log", cwd=code, env=env))
-    cold.pages = again.pages = pages_of(cold.best_run)
-    return [cold, again]
+    toml = project / "site.toml"
+    toml.write_text("search = false\n" + toml.read_text(encoding="utf-8"), encoding="utf-8")
+    for i in range(repeat):  # the same build without Pagefind, whose three runs take most of it
+        clean(project)
+        record(bare, measure(ours(project), work / f"real-bare-{i}.log", cwd=code, env=env))
+    cold.pages = again.pages = bare.pages = pages_of(cold.best_run)
+    return [cold, again, bare]
 
 
 def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, memory: bool, code: Path) -> list[Row]:
