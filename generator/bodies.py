@@ -17,8 +17,9 @@ from .content import Content
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
-_SALT = f"{__version__}:{markdown.__version__}:3".encode()
+_SALT = f"{__version__}:{markdown.__version__}:4".encode()
 PARALLEL_THRESHOLD = 120
+SAVE_BATCH = 500
 
 
 def body_key(text: str) -> str:
@@ -36,10 +37,10 @@ class BodyCache:
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
-                    stored = pickle.load(handle)
-                if isinstance(stored, dict) and stored.get("salt") == _SALT:
-                    self.entries = stored["entries"]
-            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError):
+                    if pickle.load(handle) == _SALT:
+                        for _ in range(pickle.load(handle)):
+                            self.entries.update(pickle.load(handle))
+            except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
                 self.entries = {}
 
     def save(self, keep: set[str]) -> None:
@@ -49,8 +50,11 @@ class BodyCache:
         self.entries = {k: v for k, v in self.entries.items() if k in keep}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         temporary = self.path.with_suffix(f".tmp-{os.getpid()}")
-        with temporary.open("wb") as handle:
-            pickle.dump({"salt": _SALT, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        items = sorted(self.entries.items())
+        batches = [dict(items[i : i + SAVE_BATCH]) for i in range(0, len(items), SAVE_BATCH)]
+        with temporary.open("wb") as handle:  # in batches: one pickle of everything needs a memo of every object
+            for part in (_SALT, len(batches), *batches):
+                pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
 
 

@@ -7,6 +7,7 @@ import contextlib
 import datetime as dt
 import os
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
@@ -41,16 +42,24 @@ class Stopwatch:
     """Wall time of each stage of a build (`build --timings` prints them)."""
 
     def __init__(self) -> None:
-        self.laps: list[tuple[str, float]] = []
+        self.laps: list[tuple[str, float, int]] = []
 
     @contextlib.contextmanager
     def lap(self, name: str) -> Iterator[None]:
-        """Time the block as stage `name`."""
+        """Time the block as stage `name`; note this process's peak memory (MB) after it."""
         started = time.perf_counter()
         try:
             yield
         finally:
-            self.laps.append((name, time.perf_counter() - started))
+            self.laps.append((name, time.perf_counter() - started, peak_memory_mb()))
+
+
+def peak_memory_mb() -> int:
+    """This process's peak resident memory so far, in MB (Linux reports KB; macOS bytes)."""
+    import resource
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak // (1 << 20) if sys.platform == "darwin" else peak // 1024
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ class Built:
     rendered: dict = field(default_factory=dict, repr=False)  # (lang, key) -> Rendered body
     catalogs: dict = field(default_factory=dict, repr=False)  # lang -> Babel Catalog
     renderers: dict = field(default_factory=dict, repr=False)  # lang -> Renderer
-    laps: tuple[tuple[str, float], ...] = ()  # (stage, seconds)
+    laps: tuple[tuple[str, float, int], ...] = ()  # (stage, seconds, peak MB after it)
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -137,15 +146,19 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     with watch.lap("render pages"):
         render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress,
                      extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
-    with watch.lap("JSON, sitemap, extras"):
-        extras = translation_pages(config, content, linked, routes, renderers, catalogs, root)
-        extras |= not_found_page(config, renderers, routes)
-        extras |= data_files(config, content, linked, routes, per_code=False)
-        extras["sitemap.xml"] = sitemap(config, content, linked.states, routes)
-        extras["robots.txt"] = robots(routes)
-        extras |= static_files(root)
-        for name in sorted(extras):
-            sink.add(name, extras[name])
+    with watch.lap("JSON, sitemap, extras"):  # each written as soon as made: a large site's are large
+        for make in (
+            lambda: translation_pages(config, content, linked, routes, renderers, catalogs, root),
+            lambda: not_found_page(config, renderers, routes),
+            *(lambda lang=lang: data_files(config, content, linked, routes, per_code=False, languages=(lang,)) for lang in config.languages),
+            lambda: {"sitemap.xml": sitemap(config, content, linked.states, routes)},
+            lambda: {"robots.txt": robots(routes)},
+            lambda: static_files(root),
+        ):
+            extras = make()
+            for name in sorted(extras):
+                sink.add(name, extras[name])
+            del extras
     if config.search and search:
         with watch.lap("search index"):
             bundles = search_bundles(sink, config.languages, cache_dir / "search" if cache_dir else None)
@@ -229,7 +242,7 @@ def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache
         built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging)
         started = time.perf_counter()
         stats = staging.commit()
-        built = replace(built, laps=(*built.laps, ("swap in", time.perf_counter() - started)))
+        built = replace(built, laps=(*built.laps, ("swap in", time.perf_counter() - started, peak_memory_mb())))
     return built, stats
 
 

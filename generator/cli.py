@@ -98,8 +98,8 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning, file=sys.stderr)
     if args.timings:
-        for stage, seconds in built.laps:
-            print(f"{seconds:8.2f} s  {stage}", file=sys.stderr)
+        for stage, seconds, peak in built.laps:
+            print(f"{seconds:8.2f} s  {peak:6d} MB peak  {stage}", file=sys.stderr)
     pages = sum(1 for name in built.names if name.endswith(".html"))
     if cache_dir:
         remember(cache_dir, out, inputs, {"pages": pages, "warnings": warnings})

@@ -1,9 +1,12 @@
 """Knowing, without reading them, that no input changed since the last build into an output.
 
 The fingerprint covers every input file's path, size and modification time, the options, the
-generator's version and the site date; the output directory's own listing is checked too, so
-a file deleted from the output forces a build. A match means the build would write the same
-bytes: `make site` on an unchanged tree returns at once."""
+generator's version and the site date. The output is checked too, cheaply: the modification
+time of each of its directories (which changes when a file in it is added, removed or renamed)
+and the size and time of its top-level files, so a page deleted from the output forces a build.
+(Stat-ing all of a large site's files means reading every directory of the tree from disk: at
+30,000 pages that alone takes seconds with a cold cache.) A match means the build would write
+the same bytes: `make site` on an unchanged tree returns at once."""
 
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 import markdown
 
 from . import __version__
+from .write import MANIFEST
 
 INPUTS = ("site.toml", "content", "templates", "locales")
 
@@ -46,10 +50,25 @@ def inputs_fingerprint(root: Path, options: dict[str, object]) -> str:
 
 
 def outputs_fingerprint(out: Path) -> str:
-    """A digest of the output directory's listing ('' when there is none)."""
-    if not out.is_dir():
+    """A digest of the output's directories and top-level files ('' when there is none)."""
+    try:
+        names = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
+    except OSError:
         return ""
-    return hashlib.sha256(repr(_listing(out)).encode()).hexdigest()
+    folders = {""}
+    for name in names:
+        parent = os.path.dirname(name)
+        while parent and parent not in folders:
+            folders.add(parent)
+            parent = os.path.dirname(parent)
+    digest = hashlib.sha256()
+    for name in sorted(folders) + sorted(n for n in [*names, MANIFEST] if "/" not in n):
+        try:
+            info = os.stat(os.path.join(out, name))
+        except OSError:
+            return f"missing {name}"
+        digest.update(f"{name}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def _record(cache_dir: Path, out: Path) -> Path:

@@ -7,6 +7,7 @@ import contextvars
 import datetime as dt
 import functools
 import hashlib
+import io
 import json
 import re
 import traceback
@@ -318,18 +319,20 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
     }
 
 
-def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, *, per_code: bool = True) -> dict[str, bytes]:
-    """`/codes.json` per language and, with `per_code`, `/404.json` per code (see `code_data_file`)."""
+def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, *, per_code: bool = True, languages: tuple[Language, ...] | None = None) -> dict[str, bytes]:
+    """`/codes.json` per language (of `languages`, default all) and, with `per_code`, `/404.json`
+    per code (see `code_data_file`)."""
     files = {}
-    for lang in config.languages:
+    for lang in languages or config.languages:
         prefix = f"{lang.prefix}/" if lang.prefix else ""
-        everything = []
+        items = []  # each code encoded as it is made: the objects of 10,000 codes take memory
         for number in sorted(content.codes):
-            item = code_json(linked, content, lang, routes, config.default_language, number)
-            everything.append(item)
+            item = _json(code_json(linked, content, lang, routes, config.default_language, number))
+            items.append(item[:-1])
             if per_code:
-                files[f"{prefix}{number}.json"] = _json(item)
-        files[f"{prefix}codes.json"] = _json({"language": lang.tag, "codes": everything})
+                files[f"{prefix}{number}.json"] = item
+        # what _json({"language": ..., "codes": [...]}) writes: keys sorted, compact
+        files[f"{prefix}codes.json"] = b'{"codes":[' + b",".join(items) + b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
     return files
 
 
@@ -351,21 +354,21 @@ def sitemap(config: SiteConfig, content: Content, states: dict[tuple[str, str], 
     """sitemap.xml with an xhtml:link alternate for every translated language version."""
     from xml.sax.saxutils import quoteattr
 
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">',
-    ]
+    out = io.BytesIO()  # one buffer, not a list of lines: at 30,000 pages that list is large
+    out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+    out.write(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
     for lang in config.languages:
         for key in content.page_keys:
             if states[(lang.code, key)] == MISSING:
                 continue
-            lines.append(f"<url><loc>{_xml(routes.absolute(lang, key))}</loc>")
+            lines = [f"<url><loc>{_xml(routes.absolute(lang, key))}</loc>"]
             for other in config.languages:
                 if states[(other.code, key)] != MISSING:
                     lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(other.tag)} href={quoteattr(routes.absolute(other, key))}/>')
-            lines.append("</url>")
-    lines.append("</urlset>")
-    return ("\n".join(lines) + "\n").encode("utf-8")
+            lines.append("</url>\n")
+            out.write("\n".join(lines).encode("utf-8"))
+    out.write(b"</urlset>\n")
+    return out.getvalue()
 
 
 def _xml(text: str) -> str:

@@ -102,3 +102,14 @@ def test_parallel_loading_gives_the_same_content_and_site_as_serial(make_project
         assert build_site(root, jobs=2, search=False).files == build_site(root, jobs=1, search=False).files
     finally:
         content_module.PARALLEL_FILES = old
+
+
+def test_codes_json_written_piece_by_piece_is_the_whole_structure_encoded_at_once(make_project) -> None:  # noqa: ANN001
+    import json
+
+    from generator.render import _json
+
+    files = build_site(make_project(), search=False).files
+    for prefix, tag in (("", "en"), ("zh/", "zh-Hans"), ("ru/", "ru")):
+        codes = [json.loads(files[f"{prefix}{n}.json"]) for n in (404, 410, 499)]
+        assert files[f"{prefix}codes.json"] == _json({"language": tag, "codes": codes})
