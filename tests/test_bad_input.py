@@ -3,12 +3,14 @@ previous site left byte-identical. Each case is one change to the tiny default p
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from badinput import CASES
 
+from generator import content
 from generator.errors import EXIT_INPUT
 
 EXPECTED: dict[str, list[str]] = {
@@ -156,8 +158,12 @@ def test_the_table_covers_at_least_thirty_malformed_inputs() -> None:
     assert sum(1 for lines in EXPECTED.values() if lines) >= 30
 
 
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel-loading"])
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_bad_input(name: str, make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_bad_input(name: str, parallel: bool, make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    if parallel:  # content files read by forked workers, as on a large site: the same lines
+        monkeypatch.setattr(content, "PARALLEL_FILES", 1)
+        monkeypatch.setattr(os, "cpu_count", lambda: 2)
     root = make_project()
     assert cli("--root", str(root), "build", "--no-cache")[0] == 0
     before = snapshot(root / "_site")
