@@ -10,14 +10,12 @@ import os
 import pickle
 from pathlib import Path
 
-import markdown
-
-from . import __version__
+from . import code_digest
 from .content import Content
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
-_SALT = f"{__version__}:{markdown.__version__}:4".encode()
+_SALT = f"bodies:{code_digest()}".encode()
 PARALLEL_THRESHOLD = 120
 SAVE_BATCH = 500
 

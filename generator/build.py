@@ -16,11 +16,12 @@ from typing import Any
 
 from babel.support import NullTranslations
 
-from . import bodies
+from . import bodies, code_digest
 from .catalogs import compile_catalog, coverage, load_catalogs, template_path
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import InputError, Problem
+from .pagecache import PageCache, salt, tree_digest
 from .render import (
     check_templates,
     code_data_file,
@@ -31,6 +32,7 @@ from .render import (
     sitemap,
     static_files,
     status_rows,
+    translations_digest,
 )
 from .routes import Routes
 from .search import search_bundles
@@ -144,8 +146,11 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
         return build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
 
     with watch.lap("render pages"):
-        render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress,
-                     extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
+        pages = PageCache(cache_dir / "pages.pickle" if cache_dir else None, page_salt(root, config, renderers, translations))
+        entries = render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress, cache=pages,
+                               extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
+        pages.save(entries)
+        del pages, entries
     with watch.lap("JSON, sitemap, extras"):  # each written as soon as made: a large site's are large
         for make in (
             lambda: translation_pages(config, content, linked, routes, renderers, catalogs, root),
@@ -173,6 +178,15 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
         files=sink if isinstance(sink, Memory) else {}, names=tuple(sorted(sink.digests)), config=config, content=content,
         linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers, laps=tuple(watch.laps),
     )
+
+
+def page_salt(root: Path, config: SiteConfig, renderers: dict, translations: dict) -> bytes:
+    """What shapes every page besides its view: code, templates, translations, globals."""
+    languages = [
+        (code, translations_digest(translations[code]), sorted((k, v) for k, v in renderer.globals.items() if isinstance(v, str)))
+        for code, renderer in sorted(renderers.items())
+    ]
+    return salt(code_digest(), tree_digest(root / "templates"), config.base_url, config.languages, languages)
 
 
 def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None

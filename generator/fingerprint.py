@@ -16,9 +16,7 @@ import os
 import sys
 from pathlib import Path
 
-import markdown
-
-from . import __version__
+from . import code_digest
 from .write import MANIFEST
 
 INPUTS = ("site.toml", "content", "templates", "locales")
@@ -37,7 +35,7 @@ def _listing(directory: Path) -> list[tuple[str, int, int]]:
 
 def inputs_fingerprint(root: Path, options: dict[str, object]) -> str:
     """A digest of every input file's metadata and of everything else that shapes the output."""
-    digest = hashlib.sha256(json.dumps([__version__, markdown.__version__, sys.version, options], sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(json.dumps([code_digest(), sys.version, options], sort_keys=True, default=str).encode())
     for name in INPUTS:
         path = root / name
         if path.is_file():

@@ -228,49 +228,72 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
         raise InputError(problems)
 
 
+def _owner(view: View) -> str:
+    """The source file a view's output comes from (for error messages)."""
+    return view.context["page"].path if "page" in view.context else view.key
+
+
 def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Path) -> list[tuple[str, str, bytes]]:
     """Render views to (output file, source path, bytes); a template error raises InputError."""
     out = []
     for view in views:
-        owner = view.context["page"].path if "page" in view.context else view.key
         try:
             html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
         except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
             raise InputError([template_problem(error, root)]) from None
-        out.append((view.output, owner, html.encode("utf-8")))
+        out.append((view.output, _owner(view), html.encode("utf-8")))
     return out
 
 
-def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None, extra: Callable[[str, str], list[tuple[str, bytes]]] | None = None) -> None:
+def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None, extra: Callable[[str, str], list[tuple[str, bytes]]] | None = None, cache: Any = None) -> dict[str, Any]:
     """Render the pages of `keys` on every core, in order, into `sink`, with the files `extra`
-    gives for each key (its JSON); two pages writing one file is an input error."""
+    gives for each key (its JSON); two pages writing one file is an input error. With a
+    pagecache.PageCache and a sink on disk, pages whose inputs did not change are linked from
+    the previous site unrendered. Returns the page cache's entries for this build."""
     parts = chunks(keys, jobs, per_job=16)
     owners: dict[str, str] = {}
     problems = []
     done = 0
     direct = getattr(sink, "directory", None) is not None  # workers write straight to disk
+    cache = cache if direct else None
+    entries: dict[str, Any] = {}
 
-    def task(i: int) -> list[tuple[str, str, Any]]:
-        pages = render_views((make_view(lang, key) for lang, key in parts[i]), renderers, root)
-        if extra is not None:
-            pages += [(output, key, data) for lang, key in parts[i] for output, data in extra(lang, key)]
-        return [(output, owner, sink.store(output, data) if direct else data) for output, owner, data in pages]
+    def task(i: int) -> list[tuple[str, str, Any, Any]]:
+        results = []
+        for lang, key in parts[i]:
+            view = make_view(lang, key)
+            page_key = cache.key(view.template, lang, view.context) if cache is not None else None
+            entry = cache.find(view.output, page_key) if cache is not None else None
+            reused = sink.reuse(view.output, *entry[1:]) if entry is not None else None
+            if reused is not None:
+                results.append((view.output, _owner(view), reused, entry))
+                continue
+            [(output, owner, data)] = render_views([view], renderers, root)
+            payload = sink.store(output, data) if direct else data
+            note = (page_key, payload[0], *sink.identity(output)) if page_key is not None else None
+            results.append((output, owner, payload, note))
+        for lang, key in parts[i] if extra is not None else ():
+            results += [(output, key, sink.store(output, data) if direct else data, None) for output, data in extra(lang, key)]
+        return results
 
-    for part in run_all(task, len(parts), jobs):
-        for output, owner, payload in part:
+    for index, part in enumerate(run_all(task, len(parts), jobs)):
+        for output, owner, payload, note in part:
             if output in owners:
                 problems.append(Problem(owner, 1, f"output {output} is also written by {owners[output]}"))
                 continue
             owners[output] = owner
+            if note is not None:
+                entries[output] = note
             if direct:
                 sink.record(output, *payload)
             else:
                 sink.add(output, payload)
-        done += len(part)
+        done += len(parts[index])
         if progress is not None:
             progress(done, len(keys))
     if problems:
         raise InputError(problems)
+    return entries
 
 
 def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]) -> list[StatusRow]:

@@ -157,6 +157,29 @@ class Staging:
                 os.close(descriptor)
         return hashlib.sha256(data).digest(), unchanged
 
+    def reuse(self, name: str, digest: bytes, size: int, mtime_ns: int, inode: int) -> tuple[bytes, bool] | None:
+        """Hard-link the previous site's `name` unread when it is still the very file a page
+        cache recorded (same inode, size and mtime); None when it is not."""
+        previous = os.path.join(self._out, name)
+        try:
+            info = os.lstat(previous)
+        except OSError:
+            return None
+        if not stat.S_ISREG(info.st_mode) or (info.st_ino, info.st_size, info.st_mtime_ns) != (inode, size, mtime_ns):
+            return None
+        target = os.path.join(self._staging, name)
+        parent = os.path.dirname(target)
+        if parent not in self._made:
+            os.makedirs(parent, exist_ok=True)
+            self._made.add(parent)
+        os.link(previous, target)
+        return digest, True
+
+    def identity(self, name: str) -> tuple[int, int, int]:
+        """(size, mtime_ns, inode) of a staged file: what a page cache records of it."""
+        info = os.lstat(os.path.join(self._staging, name))
+        return info.st_size, info.st_mtime_ns, info.st_ino
+
     def record(self, name: str, digest: bytes, unchanged: bool) -> None:
         """Count a file that `store` wrote (perhaps in a worker)."""
         self.digests[name] = digest

@@ -113,3 +113,44 @@ def test_codes_json_written_piece_by_piece_is_the_whole_structure_encoded_at_onc
     for prefix, tag in (("", "en"), ("zh/", "zh-Hans"), ("ru/", "ru")):
         codes = [json.loads(files[f"{prefix}{n}.json"]) for n in (404, 410, 499)]
         assert files[f"{prefix}codes.json"] == _json({"language": tag, "codes": codes})
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("name", ["english prose (translations become outdated)", "a new cross-link (back-links move)", "related codes in the facts", "a translation deleted (falls back to English)", "a template", "a catalog"])
+def test_a_rebuild_from_the_page_cache_equals_a_build_without_cache(make_project, tmp_path: Path, name: str) -> None:  # noqa: ANN001
+    from test_incremental import apply
+
+    from generator.build import build_and_write
+
+    root = make_project()
+    (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text())
+    build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=2)
+    assert (root / ".cache/pages.pickle").is_file()
+    apply(root, name)
+    build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=2)
+    build_and_write(root, tmp_path / "reference", cache_dir=None, jobs=1)
+    assert _tree(root / "_site") == _tree(tmp_path / "reference")
+
+
+def test_the_page_cache_renders_only_what_changed_and_never_trusts_an_edited_output(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from generator import render
+    from generator.build import build_and_write
+
+    root = make_project()
+    (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text())
+    build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=1)
+    good = (root / "_site/410/index.html").read_bytes()
+    rendered: list[str] = []
+    real = render.render_views
+    monkeypatch.setattr(render, "render_views", lambda views, *rest: [rendered.append(v.output) or real([v], *rest)[0] for v in views])
+    page = root / "content/ru/404.md"
+    page.write_text(page.read_text(encoding="utf-8").replace('summary = "', 'summary = "Сводка: ', 1), encoding="utf-8")
+    (root / "_site/410/index.html").write_bytes(good + b"<!-- edited in place -->")
+    build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=1)
+    assert (root / "_site/410/index.html").read_bytes() == good  # rendered again, not linked
+    assert "ru/404/index.html" in rendered and "410/index.html" in rendered
+    assert "zh/404/index.html" not in rendered and "404/index.html" not in rendered and "zh/index.html" not in rendered
+    assert len(rendered) < 12  # of 18 pages: the edited one, pages that show its summary, the edited output
