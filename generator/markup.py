@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import sys
 import xml.etree.ElementTree as etree
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -82,7 +83,8 @@ class _CrossLinks(InlineProcessor):
         element = etree.Element("a")
         element.set("data-xlink", m.group(1) + (f"#{m.group(2)}" if m.group(2) else ""))
         element.text = m.group(3) or ""
-        self.md.found_links.append(XLink(int(m.group(1)), m.group(2) or "", m.group(0)))
+        # section ids repeat on every page ('when', 'example'): one string each saves memory
+        self.md.found_links.append(XLink(int(m.group(1)), sys.intern(m.group(2) or ""), m.group(0)))
         return element, m.start(0), m.end(0)
 
 
@@ -227,7 +229,7 @@ def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
     blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
     return Rendered.of(
         body,
-        ids=tuple(md.found_ids),
+        ids=tuple(sys.intern(i) for i in md.found_ids),
         links=tuple(md.found_links),
         blocks=blocks,
         problems=tuple(md.found_problems),

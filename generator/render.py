@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
+from .pagecache import entry, unpack_entry
 from .parallel import chunks, run_all
 from .routes import Routes
 from .search import bundle_prefix
@@ -263,14 +264,14 @@ def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], Vi
         for lang, key in parts[i]:
             view = make_view(lang, key)
             page_key = cache.key(view.template, lang, view.context) if cache is not None else None
-            entry = cache.find(view.output, page_key) if cache is not None else None
-            reused = sink.reuse(view.output, *entry[1:]) if entry is not None else None
+            found = cache.find(view.output, page_key) if cache is not None else None
+            reused = sink.reuse(view.output, *unpack_entry(found)) if found is not None else None
             if reused is not None:
-                results.append((view.output, _owner(view), reused, entry))
+                results.append((view.output, _owner(view), reused, found))
                 continue
             [(output, owner, data)] = render_views([view], renderers, root)
             payload = sink.store(output, data) if direct else data
-            note = (page_key, payload[0], *sink.identity(output)) if page_key is not None else None
+            note = entry(page_key, payload[0], *sink.identity(output)) if page_key is not None else None
             results.append((output, owner, payload, note))
         for lang, key in parts[i] if extra is not None else ():
             results += [(output, key, sink.store(output, data) if direct else data, None) for output, data in extra(lang, key)]
