@@ -129,7 +129,7 @@ def test_the_janitor_is_gone_when_a_write_returns(tmp_path: Path) -> None:
     before = _children()
     for attempt in range(20):
         write_site(tmp_path / "site", {"a.html": str(attempt).encode()}, tmp_path / "project")
-        assert _children() == before
+        assert _children() - before == set()  # (children of earlier tests may end meanwhile)
     assert (tmp_path / "site/a.html").read_text() == "19"
 
 
