@@ -44,10 +44,10 @@ class OutputRefused(Exception):
 def display_path(path: Path, root: Path) -> str:
     """A path as the user should see it: relative to the project root where possible."""
     text, base = str(path), str(root)
-    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep and os.sep + ".." + os.sep not in text:
+    if text.startswith(base) and text[len(base) : len(base) + 1] == os.sep:
         return text[len(base) + 1 :].replace(os.sep, "/")  # the usual case, without pathlib's cost
     try:
-        return path.relative_to(root).as_posix()  # the usual case, with no filesystem calls
+        return path.relative_to(root).as_posix()  # e.g. root '.', still with no filesystem calls
     except ValueError:
         pass
     try:

@@ -138,11 +138,7 @@ class Staging:
         """Write one file into the staging directory, hard-linking it when its bytes did not
         change; returns (digest, unchanged). Safe in a worker process: it touches no state.
         (Plain os calls on strings: this runs once per output file, tens of thousands of times.)"""
-        target = os.path.join(self._staging, name)
-        parent = os.path.dirname(target)
-        if parent not in self._made:
-            os.makedirs(parent, exist_ok=True)
-            self._made.add(parent)
+        target = self._target(name)
         previous = os.path.join(self._out, name)
         unchanged = _same_bytes(previous, data)
         if unchanged:
@@ -167,13 +163,17 @@ class Staging:
             return None
         if not stat.S_ISREG(info.st_mode) or (info.st_ino, info.st_size, info.st_mtime_ns) != (inode, size, mtime_ns):
             return None
+        os.link(previous, self._target(name))
+        return digest, True
+
+    def _target(self, name: str) -> str:
+        """Where `name` goes in the staging directory, its folder made."""
         target = os.path.join(self._staging, name)
         parent = os.path.dirname(target)
         if parent not in self._made:
             os.makedirs(parent, exist_ok=True)
             self._made.add(parent)
-        os.link(previous, target)
-        return digest, True
+        return target
 
     def identity(self, name: str) -> tuple[int, int, int]:
         """(size, mtime_ns, inode) of a staged file: what a page cache records of it."""
