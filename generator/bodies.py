@@ -8,10 +8,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+from collections.abc import Callable
 from pathlib import Path
 
 from . import code_digest
-from .content import Content
+from .content import Content, Page
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
@@ -56,10 +57,32 @@ class BodyCache:
         os.replace(temporary, self.path)
 
 
-def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1) -> dict[tuple[str, str], Rendered]:
-    """Every page's body rendered, from the cache where possible."""
+def prerender(cache: BodyCache) -> Callable[[Page], tuple[str, Rendered | None]]:
+    """For content.load_content's `prepare`: render a page's body as soon as it is loaded, in the
+    loading worker, unless the cache has it. Gives (cache key, rendered or None)."""
+
+    def prepare(page: Page) -> tuple[str, Rendered | None]:
+        text = page.body
+        key = body_key(text)
+        return key, None if key in cache.entries else render_markdown(text)
+
+    return prepare
+
+
+def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1, prepared: dict[tuple[str, str], tuple[str, Rendered | None]] | None = None) -> dict[tuple[str, str], Rendered]:
+    """Every page's body rendered, from the cache where possible. `prepared` holds what
+    `prerender` gave while the content loaded: those bodies are not rendered again."""
     cache = cache if cache is not None else BodyCache()
-    keys = {where: body_key(page.body) for where, page in content.pages.items()}
+    prepared = prepared or {}
+    keys = {}
+    for where, page in content.pages.items():
+        early = prepared.get(where)
+        if early is None:
+            keys[where] = body_key(page.body)
+            continue
+        keys[where] = early[0]
+        if early[1] is not None:
+            cache.entries[early[0]] = early[1]
     todo = sorted({key: where for where, key in keys.items() if key not in cache.entries}.items())  # texts stay packed
 
     def render(i: int) -> list[Rendered]:

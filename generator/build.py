@@ -55,6 +55,10 @@ class Stopwatch:
         finally:
             self.laps.append((name, time.perf_counter() - started, peak_memory_mb()))
 
+    def note(self, name: str, seconds: float) -> None:
+        """A stage that ran inside another one (its time is part of that one's)."""
+        self.laps.append((name, seconds, peak_memory_mb()))
+
 
 def peak_memory_mb() -> int:
     """This process's peak resident memory so far, in MB (Linux reports KB; macOS bytes)."""
@@ -108,32 +112,44 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
             config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     problems: list[Problem] = []
     content = catalogs = None
-    with watch.lap("load content"):
-        try:
-            content = load_content(config, jobs=jobs)
-        except InputError as error:
-            problems += error.problems
-    with watch.lap("catalogs and templates"):
+    routes = Routes(config.base_url)
+    translations: dict[str, Any] = {}
+    renderers: dict[str, Any] = {}
+
+    def templates() -> None:  # runs while the workers load pages and render their Markdown
+        nonlocal catalogs
+        if renderers:  # already ran
+            return
+        started = time.perf_counter()
         try:
             catalogs = load_catalogs(config)
         except InputError as error:
-            problems += error.problems
-        routes = Routes(config.base_url)
-        translations = {
+            problems.extend(error.problems)
+        translations.update({
             lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
             for lang in config.languages
-        }
+        })
         updated = site_date(root)
-        renderers = {lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages}
+        renderers.update({lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages})
         for renderer in renderers.values():  # compiled here once, not in every worker
             try:
                 check_templates(renderer.env, root)
             except InputError as error:
-                problems += [p for p in error.problems if p not in problems]
+                problems.extend(p for p in error.problems if p not in problems)
+        watch.note("catalogs and templates (meanwhile)", time.perf_counter() - started)
+
+    prepared: dict[tuple[str, str], Any] = {}
+    with watch.lap("load content, render Markdown"):
+        try:
+            content = load_content(config, jobs=jobs, prepare=bodies.prerender(cache), prepared=prepared, meanwhile=templates)
+        except InputError as error:
+            problems += error.problems
+        templates()  # if loading stopped before it ran
+        if content is not None and catalogs is not None:
+            rendered = bodies.render_bodies(content, cache=cache, jobs=jobs, prepared=prepared)
+    del prepared
     if content is None or catalogs is None:
         raise InputError(problems)
-    with watch.lap("render Markdown"):
-        rendered = bodies.render_bodies(content, cache=cache, jobs=jobs)
     with watch.lap("link"):
         linked = link_site(config, content, rendered, routes)
     problems += linked.problems

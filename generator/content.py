@@ -14,7 +14,8 @@ from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
 from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
-from .textfile import pack, read_text, unpack
+from .slotted import picklable
+from .textfile import compress_texts, pack, read_text, unpack
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -62,6 +63,7 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
@@ -76,6 +78,7 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
@@ -91,6 +94,7 @@ class Meaning:
     expires: str = ""
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Code:
     """Language-neutral facts about one status code."""
@@ -118,6 +122,7 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Framework:
     """One library's constants for status codes."""
@@ -131,6 +136,7 @@ class Framework:
     aliases: dict[int, str]
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
@@ -139,7 +145,7 @@ class Page:
     key: str
     path: str
     meta: dict[str, Any]
-    packed_body: bytes  # the Markdown body, compressed (see markup.pack): the site is kept in memory
+    packed_body: bytes | str  # the Markdown body, compressed on a large site (textfile.pack)
     body_line: int
     meta_text: str  # the front matter's text, for locating a key's line
 
@@ -154,6 +160,7 @@ class Page:
         return self.meta.get("source_hash", "")
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Content:
     """All of `content/`, loaded and checked."""
@@ -175,6 +182,7 @@ def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
 
 
 PARALLEL_FILES = 600  # below this, forking workers costs more than it saves
+PARALLEL_PREPARED = 120  # the same when each page is also rendered (Markdown costs ~10x the parsing)
 
 
 def _entries(directory: Path) -> list[Path]:
@@ -187,28 +195,33 @@ def _entries(directory: Path) -> list[Path]:
     return [directory / name for name in names]
 
 
-def _load_files(load: Callable[[Path], Any], paths: list[Path], jobs: int) -> list[tuple[Any, tuple[Problem, ...]]]:
-    """(loaded value or None, problems) for each path, in order; on every core for many files."""
+def _load_files(load: Callable[[Any], Any], paths: list[Any], jobs: int, *, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
+    """(loaded value or None, problems) for each path, in order; on every core for many files.
+    `meanwhile` runs in this process while the workers load (see parallel.run_all)."""
 
-    def one(path: Path) -> tuple[Any, tuple[Problem, ...]]:
+    def one(path: Any) -> tuple[Any, tuple[Problem, ...]]:
         try:
             return load(path), ()
         except InputError as error:
             return None, tuple(error.problems)
 
-    if jobs <= 1 or len(paths) < PARALLEL_FILES:
+    if jobs <= 1 or len(paths) < threshold:
+        if meanwhile is not None:
+            meanwhile()
         return [one(path) for path in paths]
     parts = chunks(list(range(len(paths))), jobs)
     results: list[Any] = [None] * len(paths)
-    for part, loaded in zip(parts, run_all(lambda i: [one(paths[j]) for j in parts[i]], len(parts), jobs), strict=True):
+    for part, loaded in zip(parts, run_all(lambda i: [one(paths[j]) for j in parts[i]], len(parts), jobs, meanwhile), strict=True):
         for j, result in zip(part, loaded, strict=True):
             results[j] = result
     return results
 
 
-def load_content(config: SiteConfig, *, jobs: int = 1) -> Content:
+def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page], Any] | None = None, prepared: dict[tuple[str, str], Any] | None = None, meanwhile: Callable[[], None] | None = None) -> Content:
     """Read and check everything under `content/`; raise InputError listing every problem.
-    With `jobs` > 1 the files of a large site are read and parsed on every core."""
+    With `jobs` > 1 the files of a large site are read and parsed on every core. `prepare(page)`
+    runs where each page is loaded (in the workers: the build renders Markdown there), its
+    results going to `prepared`; `meanwhile` runs in this process while the pages load."""
     root = config.root
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
@@ -233,11 +246,21 @@ def load_content(config: SiteConfig, *, jobs: int = 1) -> Content:
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
     page_paths = [(lang.code, path) for lang in config.languages for path in _entries(root / "content" / lang.code)]
-    loaded = _load_files(lambda item: load_page(item[1], root, item[0], default=item[0] == config.default_language), page_paths, jobs)
-    for page, found in loaded:
+    compress_texts(len(page_paths))
+
+    def load(item: tuple[str, Path]) -> tuple[Page, Any]:
+        page = load_page(item[1], root, item[0], default=item[0] == config.default_language)
+        return page, prepare(page) if prepare is not None else None
+
+    threshold = PARALLEL_PREPARED if prepare is not None else PARALLEL_FILES
+    loaded = _load_files(load, page_paths, jobs, threshold=threshold, meanwhile=meanwhile)
+    for result, found in loaded:
         problems += found
-        if page is not None:
+        if result is not None:
+            page, extra = result
             pages[(page.lang, page.key)] = page
+            if prepared is not None and extra is not None:
+                prepared[(page.lang, page.key)] = extra
     content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
     problems += check_content(content, config)
     if problems:

@@ -22,6 +22,7 @@ from markdown.extensions.fenced_code import FencedBlockPreprocessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .slotted import picklable
 from .textfile import pack, unpack
 
 XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
@@ -41,6 +42,7 @@ MAX_BRACKETS = 500
 MAX_INDENT = 80
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class XLink:
     """A cross-link found in a body: target code, optional fragment, optional own text."""
@@ -50,13 +52,14 @@ class XLink:
     source: str
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Rendered:
     """A body rendered to HTML with placeholders, and what the checks need to know of it. The HTML
     is kept zlib-compressed: the main process holds every body of the site until its pages are
-    rendered, and compressed that takes about a quarter of the memory."""
+    rendered; on a large site it is compressed (textfile.pack), taking about a quarter of the memory."""
 
-    packed: bytes
+    packed: bytes | str
     ids: tuple[str, ...]
     links: tuple[XLink, ...]
     blocks: tuple[str, ...]
@@ -64,7 +67,7 @@ class Rendered:
 
     @classmethod
     def of(cls, html: str, **rest: Any) -> Rendered:
-        """Keep `html`, compressed."""
+        """Keep `html` (compressed on a large site)."""
         return cls(packed=pack(html), **rest)
 
     @property

@@ -40,17 +40,24 @@ def _run(index: int) -> Any:
     return _task(index)
 
 
-def run_all(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any]:
-    """task(0) ... task(count - 1), in order; in forked workers when jobs > 1."""
+def run_all(task: Callable[[int], Any], count: int, jobs: int, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
+    """task(0) ... task(count - 1), in order; in forked workers when jobs > 1. `meanwhile` runs
+    in this process once the workers are forked (so they never see what it makes), before the
+    first result is awaited; with no workers, before the first task."""
     global _task
     if jobs <= 1 or count <= 1 or not hasattr(os, "fork"):
+        if meanwhile is not None:
+            meanwhile()
         yield from (task(i) for i in range(count))
         return
     _task = task
     try:
         context = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(tuple(INHERITED_LOCKS),)) as pool:
-            yield from pool.map(_run, range(count))
+            results = pool.map(_run, range(count))  # submits everything: every worker is forked now
+            if meanwhile is not None:
+                meanwhile()
+            yield from results
     finally:
         _task = None
 

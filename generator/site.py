@@ -15,6 +15,7 @@ from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
+from .slotted import picklable
 from .textfile import unpack
 
 SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
@@ -26,12 +27,13 @@ def source_hash(page: Page) -> str:
 
 
 @functools.lru_cache(maxsize=1 << 16)
-def _source_hash(title: str, summary: str, packed_body: bytes) -> str:
+def _source_hash(title: str, summary: str, packed_body: bytes | str) -> str:
     """(Cached: the dev server recomputes every page's state after each edit.)"""
     words = "\n".join([title, summary, unpack(packed_body).strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
@@ -41,6 +43,7 @@ class Badge:
     expires: str = ""
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
@@ -60,6 +63,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Alternate:
     """The same page in another language."""
@@ -70,6 +74,7 @@ class Alternate:
     state: str
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
@@ -81,6 +86,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
@@ -92,6 +98,7 @@ class Index:
     users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
 
 
+@picklable
 @dataclass(frozen=True, slots=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""

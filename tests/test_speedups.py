@@ -89,19 +89,101 @@ def test_folding_leaves_no_gettext_call_for_constant_strings(tmp_path: Path) -> 
     assert len(calls) == 1  # only the call with a variable is left
 
 
-def test_parallel_loading_gives_the_same_content_and_site_as_serial(make_project, tmp_path: Path) -> None:  # noqa: ANN001
+def test_parallel_loading_gives_the_same_content_and_site_as_serial(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
     from generator import content as content_module
 
     root = make_project()
     serial = load_content(load_config(root), jobs=1)
-    old = content_module.PARALLEL_FILES
-    content_module.PARALLEL_FILES = 1  # force workers even for the small fixture
-    try:
-        parallel = load_content(load_config(root), jobs=2)
-        assert parallel == serial
-        assert build_site(root, jobs=2, search=False).files == build_site(root, jobs=1, search=False).files
-    finally:
-        content_module.PARALLEL_FILES = old
+    serial_site = build_site(root, jobs=1, search=False).files
+    monkeypatch.setattr(content_module, "PARALLEL_FILES", 1)  # force workers even for the small fixture
+    monkeypatch.setattr(content_module, "PARALLEL_PREPARED", 1)
+    assert load_content(load_config(root), jobs=2) == serial
+    assert build_site(root, jobs=2, search=False).files == serial_site
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_markdown_rendered_while_loading_equals_markdown_rendered_afterwards(monkeypatch: pytest.MonkeyPatch, jobs: int) -> None:
+    from generator import bodies
+    from generator import content as content_module
+
+    monkeypatch.setattr(content_module, "PARALLEL_PREPARED", 1)
+    config = load_config(ROOT)
+    prepared: dict = {}
+    content = load_content(config, jobs=jobs, prepare=bodies.prerender(bodies.BodyCache()), prepared=prepared)
+    assert set(prepared) == set(content.pages)  # every body was rendered where it was loaded
+    assert all(rendered is not None for _, rendered in prepared.values())
+    early = bodies.render_bodies(content, jobs=jobs, prepared=prepared)
+    assert early == bodies.render_bodies(load_content(config), jobs=1)
+
+
+def test_a_cached_body_is_not_rendered_again_while_loading(make_project) -> None:  # noqa: ANN001
+    from generator import bodies
+
+    root = make_project()
+    cache = bodies.BodyCache()
+    first = bodies.render_bodies(load_content(load_config(root)), cache=cache)
+    prepared: dict = {}
+    content = load_content(load_config(root), prepare=bodies.prerender(cache), prepared=prepared)
+    assert prepared and all(rendered is None for _, rendered in prepared.values())
+    assert bodies.render_bodies(content, cache=cache, prepared=prepared) == first
+
+
+_SEEN: list[str] = []
+
+
+def test_meanwhile_runs_once_in_the_parent_after_the_workers_are_forked() -> None:
+    from generator.parallel import run_all
+
+    _SEEN.clear()
+    results = list(run_all(lambda i: (i, len(_SEEN)), 4, 2, meanwhile=lambda: _SEEN.append("ran")))
+    assert _SEEN == ["ran"]
+    assert results == [(0, 0), (1, 0), (2, 0), (3, 0)]  # forked before it ran: the workers never saw it
+    _SEEN.clear()
+    assert list(run_all(lambda i: (i, len(_SEEN)), 2, 1, meanwhile=lambda: _SEEN.append("ran"))) == [(0, 1), (1, 1)]
+
+
+@pytest.mark.parametrize("parallel", [False, True])
+def test_templates_compiled_meanwhile_and_content_report_their_problems_together(make_project, monkeypatch: pytest.MonkeyPatch, parallel: bool) -> None:  # noqa: ANN001
+    from generator import content as content_module
+    from generator.errors import InputError
+
+    if parallel:
+        monkeypatch.setattr(content_module, "PARALLEL_PREPARED", 1)
+    root = make_project()
+    (root / "templates" / "code.html").write_text("{% if %}\n")
+    page = root / "content" / "en" / "404.md"
+    page.write_text(page.read_text().replace("+++", "+++\nbogus = 1", 1))
+    with pytest.raises(InputError) as caught:
+        build_site(root, jobs=2, search=False)
+    assert [(p.path, p.line) for p in caught.value.problems] == [("content/en/404.md", 2), ("templates/code.html", 1)]
+
+
+def test_slotted_dataclasses_pickle_quickly_and_faithfully() -> None:
+    import dataclasses
+    import pickle
+
+    from generator import content, errors, markup, site, slotted
+
+    built = build_site(ROOT, search=False)
+    classes = [c for m in (content, errors, markup, site) for c in vars(m).values() if isinstance(c, type) and dataclasses.is_dataclass(c) and "__slots__" in vars(c)]
+    assert len(classes) >= 14
+    for cls in classes:
+        assert cls.__getstate__.__module__ == slotted.__name__, cls  # not dataclasses' own (it calls fields() per object)
+    for thing in (built.content, built.linked.index, built.rendered):
+        assert pickle.loads(pickle.dumps(thing)) == thing
+
+
+def test_texts_kept_compressed_or_plain_give_the_same_site(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    from generator import textfile
+
+    root = make_project()
+    plain = build_site(root, jobs=2, search=False)
+    assert isinstance(next(iter(plain.content.pages.values())).packed_body, str)  # a small site: kept as it is
+    monkeypatch.setattr(textfile, "COMPRESS_FROM", 1)
+    packed = build_site(root, jobs=2, search=False)
+    assert isinstance(next(iter(packed.content.pages.values())).packed_body, bytes)
+    assert all(isinstance(r.packed, bytes) for r in packed.rendered.values())
+    assert packed.files == plain.files
 
 
 def test_codes_json_written_piece_by_piece_is_the_whole_structure_encoded_at_once(make_project) -> None:  # noqa: ANN001
