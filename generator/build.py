@@ -25,7 +25,8 @@ from .pagecache import PageCache, salt, tree_digest
 from .render import (
     check_templates,
     code_data_file,
-    data_files,
+    codes_json,
+    codes_json_name,
     language_renderer,
     render_pages,
     render_views,
@@ -101,9 +102,12 @@ def site_date(root: Path) -> dt.date | None:
         return None
 
 
-def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None, sink: Any = None) -> Built:
+def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None, sink: Any = None, keep_bodies: bool = True) -> Built:
     """Build the whole site, in memory or into `sink` (a write.Staging); raise InputError with
-    every problem found. `cache_dir` keeps rendered Markdown and search bundles between builds."""
+    every problem found. `cache_dir` keeps rendered Markdown and search bundles between builds.
+    With `keep_bodies=False` the rendered bodies are let go once the pages are made (the CLI
+    needs no more of them; on a large site they are the largest thing in memory), and
+    `Built.rendered` is empty."""
     watch = Stopwatch()
     with watch.lap("setup"):
         cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
@@ -147,7 +151,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
         templates()  # if loading stopped before it ran
         if content is not None and catalogs is not None:
             rendered = bodies.render_bodies(content, cache=cache, jobs=jobs, prepared=prepared)
-    del prepared
+    del prepared, cache
     if content is None or catalogs is None:
         raise InputError(problems)
     with watch.lap("link"):
@@ -167,18 +171,23 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
                                extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
         pages.save(entries)
         del pages, entries
-    with watch.lap("JSON, sitemap, extras"):  # each written as soon as made: a large site's are large
+    if not keep_bodies:
+        rendered = {}
+    with watch.lap("JSON, sitemap, extras"):  # each written as soon as made (codes.json piece by piece): a large site's are large
         for make in (
             lambda: translation_pages(config, content, linked, routes, renderers, catalogs, root),
             lambda: not_found_page(config, renderers, routes),
-            *(lambda lang=lang: data_files(config, content, linked, routes, per_code=False, languages=(lang,)) for lang in config.languages),
+            *(lambda lang=lang: {codes_json_name(lang): codes_json(config, content, linked, routes, lang)} for lang in config.languages),
             lambda: {"sitemap.xml": sitemap(config, content, linked.states, routes)},
             lambda: {"robots.txt": robots(routes)},
             lambda: static_files(root),
         ):
             extras = make()
             for name in sorted(extras):
-                sink.add(name, extras[name])
+                if isinstance(extras[name], bytes):
+                    sink.add(name, extras[name])
+                else:
+                    sink.add_parts(name, extras[name])
             del extras
     if config.search and search:
         with watch.lap("search index"):
@@ -269,7 +278,7 @@ def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache
     out = Path(os.path.abspath(out))
     check_output_dir(out, root)  # before the lock, which creates a file beside `out`
     with output_lock(out), staged(out, root, locked=True) as staging:
-        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging)
+        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging, keep_bodies=False)
         started = time.perf_counter()
         stats = staging.commit()
         built = replace(built, laps=(*built.laps, ("swap in", time.perf_counter() - started, peak_memory_mb())))

@@ -15,7 +15,7 @@ from .frontmatter import Document, parse_document
 from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
 from .slotted import picklable
-from .textfile import compress_texts, pack, read_text, unpack
+from .textfile import compress_texts, pack, prefetch, read_text, unpack
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -195,23 +195,28 @@ def _entries(directory: Path) -> list[Path]:
     return [directory / name for name in names]
 
 
-def _load_files(load: Callable[[Any], Any], paths: list[Any], jobs: int, *, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
-    """(loaded value or None, problems) for each path, in order; on every core for many files.
-    `meanwhile` runs in this process while the workers load (see parallel.run_all)."""
+def _load_files(load: Callable[[Any], Any], items: list[Any], jobs: int, *, path: Callable[[Any], Path] = lambda item: item, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
+    """(loaded value or None, problems) for each item (`path(item)` is its file), in order; on
+    every core for many files. `meanwhile` runs in this process while the workers load (see
+    parallel.run_all)."""
 
-    def one(path: Any) -> tuple[Any, tuple[Problem, ...]]:
+    def one(item: Any) -> tuple[Any, tuple[Problem, ...]]:
         try:
-            return load(path), ()
+            return load(item), ()
         except InputError as error:
             return None, tuple(error.problems)
 
-    if jobs <= 1 or len(paths) < threshold:
+    def some(part: list[Any]) -> list[tuple[Any, tuple[Problem, ...]]]:
+        prefetch(path(item) for item in part)
+        return [one(item) for item in part]
+
+    if jobs <= 1 or len(items) < threshold:
         if meanwhile is not None:
             meanwhile()
-        return [one(path) for path in paths]
-    parts = chunks(list(range(len(paths))), jobs)
-    results: list[Any] = [None] * len(paths)
-    for part, loaded in zip(parts, run_all(lambda i: [one(paths[j]) for j in parts[i]], len(parts), jobs, meanwhile), strict=True):
+        return some(items)
+    parts = chunks(list(range(len(items))), jobs)
+    results: list[Any] = [None] * len(items)
+    for part, loaded in zip(parts, run_all(lambda i: some([items[j] for j in parts[i]]), len(parts), jobs, meanwhile), strict=True):
         for j, result in zip(part, loaded, strict=True):
             results[j] = result
     return results
@@ -253,7 +258,7 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
         return page, prepare(page) if prepare is not None else None
 
     threshold = PARALLEL_PREPARED if prepare is not None else PARALLEL_FILES
-    loaded = _load_files(load, page_paths, jobs, threshold=threshold, meanwhile=meanwhile)
+    loaded = _load_files(load, page_paths, jobs, path=lambda item: item[1], threshold=threshold, meanwhile=meanwhile)
     for result, found in loaded:
         problems += found
         if result is not None:

@@ -11,7 +11,7 @@ import io
 import json
 import re
 import traceback
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -343,21 +343,19 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
     }
 
 
-def data_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, *, per_code: bool = True, languages: tuple[Language, ...] | None = None) -> dict[str, bytes]:
-    """`/codes.json` per language (of `languages`, default all) and, with `per_code`, `/404.json`
-    per code (see `code_data_file`)."""
-    files = {}
-    for lang in languages or config.languages:
-        prefix = f"{lang.prefix}/" if lang.prefix else ""
-        items = []  # each code encoded as it is made: the objects of 10,000 codes take memory
-        for number in sorted(content.codes):
-            item = _json(code_json(linked, content, lang, routes, config.default_language, number))
-            items.append(item[:-1])
-            if per_code:
-                files[f"{prefix}{number}.json"] = item
-        # what _json({"language": ..., "codes": [...]}) writes: keys sorted, compact
-        files[f"{prefix}codes.json"] = b'{"codes":[' + b",".join(items) + b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
-    return files
+def codes_json(config: SiteConfig, content: Content, linked: Linked, routes: Routes, lang: Language) -> Iterator[bytes]:
+    """`/codes.json` of one language, in pieces, so that a large one is never whole in memory:
+    exactly what _json({"language": ..., "codes": [each code_json]}) writes (keys sorted, compact)."""
+    yield b'{"codes":['
+    for i, number in enumerate(sorted(content.codes)):
+        item = _json(code_json(linked, content, lang, routes, config.default_language, number))
+        yield (b"," + item[:-1]) if i else item[:-1]
+    yield b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
+
+
+def codes_json_name(lang: Language) -> str:
+    """Where a language's codes.json goes."""
+    return f"{lang.prefix}/codes.json" if lang.prefix else "codes.json"
 
 
 def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes: Routes, lang: Language, key: str) -> list[tuple[str, bytes]]:

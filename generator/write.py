@@ -9,12 +9,13 @@ import contextlib
 import ctypes
 import errno
 import fcntl
+import filecmp
 import hashlib
 import os
 import shutil
 import stat
 import sys
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -109,6 +110,10 @@ class Memory(dict):
         """Keep one output file."""
         self[name] = data
 
+    def add_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        """Keep one output file given in pieces."""
+        self[name] = b"".join(parts)
+
     @property
     def digests(self) -> dict[str, bytes]:
         """SHA-256 of every file, by name."""
@@ -133,6 +138,22 @@ class Staging:
     def add(self, name: str, data: bytes) -> None:
         """Write one output file."""
         self.record(name, *self.store(name, data))
+
+    def add_parts(self, name: str, parts: Iterable[bytes]) -> None:
+        """Write one output file piece by piece, so a large one is never whole in memory; kept
+        as a hard link to the previous site's file when the bytes are the same."""
+        target = self._target(name)
+        digest = hashlib.sha256()
+        with open(target, "wb") as handle:
+            for part in parts:
+                digest.update(part)
+                handle.write(part)
+        previous = os.path.join(self._out, name)
+        unchanged = _same_files(previous, target)
+        if unchanged:
+            os.unlink(target)
+            os.link(previous, target)
+        self.record(name, digest.digest(), unchanged)
 
     def store(self, name: str, data: bytes) -> tuple[bytes, bool]:
         """Write one file into the staging directory, hard-linking it when its bytes did not
@@ -286,6 +307,15 @@ def _exchange(a: Path, b: Path) -> bool:
             return False
         raise OSError(error, os.strerror(error), str(b))
     return True
+
+
+def _same_files(path: str, other: str) -> bool:
+    """True when `path` is a regular file (not a symlink) with the same bytes as `other`."""
+    try:
+        info = os.lstat(path)
+        return stat.S_ISREG(info.st_mode) and info.st_size == os.path.getsize(other) and filecmp.cmp(path, other, shallow=False)
+    except OSError:
+        return False
 
 
 def _same_bytes(path: str, data: bytes) -> bool:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from generator.errors import EXIT_INPUT, EXIT_OUTPUT, OutputRefused
-from generator.write import MANIFEST, output_lock, write_site
+from generator.write import MANIFEST, output_lock, staged, write_site
 
 
 def snapshot(directory: Path) -> dict[str, bytes]:
@@ -26,6 +26,25 @@ def test_write_replaces_and_keeps_unchanged_files(tmp_path: Path) -> None:
     assert snapshot(out) == {"a.html": b"A", "c.html": b"C", MANIFEST: b"a.html\nc.html\n"}
     assert (out / "a.html").stat().st_ino == inode  # not rewritten
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith(".lock")] == []
+
+
+def test_a_file_written_in_pieces_is_kept_when_its_bytes_did_not_change(tmp_path: Path) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+
+    def write(parts: list[bytes]) -> tuple[int, int]:
+        with staged(out, root) as staging:
+            staging.add_parts("codes.json", iter(parts))
+            stats = staging.commit()
+        return stats.written, stats.unchanged
+
+    assert write([b'{"a":', b"1}"]) == (1, 0)
+    inode = (out / "codes.json").stat().st_ino
+    assert write([b'{"a"', b":1", b"}"]) == (0, 1)  # other pieces, same bytes
+    assert (out / "codes.json").stat().st_ino == inode
+    assert write([b'{"a":', b"2}"]) == (1, 0)
+    assert (out / "codes.json").read_bytes() == b'{"a":2}'
+    assert write([b'{"a":', b"2}", b"\n"]) == (1, 0)  # a prefix of the new bytes is not the same file
+    assert (out / "codes.json").read_bytes() == b'{"a":2}\n'
 
 
 def test_cli_build_writes_site_and_summary(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
