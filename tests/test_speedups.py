@@ -236,3 +236,28 @@ def test_the_page_cache_renders_only_what_changed_and_never_trusts_an_edited_out
     assert "ru/404/index.html" in rendered and "410/index.html" in rendered
     assert "zh/404/index.html" not in rendered and "404/index.html" not in rendered and "zh/index.html" not in rendered
     assert len(rendered) < 12  # of 18 pages: the edited one, pages that show its summary, the edited output
+
+
+def test_a_build_pauses_the_cycle_collector_and_restores_it(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+    import gc
+
+    from generator import build
+    from generator.errors import InputError
+
+    seen = []
+    real = build.load_content
+    monkeypatch.setattr(build, "load_content", lambda *a, **k: (seen.append(gc.isenabled()), real(*a, **k))[1])
+    root = make_project()
+    assert gc.isenabled()
+    build_site(root, search=False)
+    assert seen == [False] and gc.isenabled()
+    (root / "content" / "en" / "404.md").write_text("no front matter\n")
+    with pytest.raises(InputError):
+        build_site(root, search=False)
+    assert gc.isenabled()  # a failed build restores it too
+    gc.disable()
+    try:
+        build_site(make_project(name="other"), search=False)
+        assert not gc.isenabled()  # and leaves it off when it was off
+    finally:
+        gc.enable()
