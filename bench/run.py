@@ -239,7 +239,7 @@ def bench_real(work: Path, repeat: int, code: Path) -> list[Row]:
     return [cold, again, bare]
 
 
-def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, memory: bool, code: Path) -> list[Row]:
+def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, memory: bool, code: Path, with_minimal: bool = True) -> list[Row]:
     """One synthetic size: our cold build, no-change, one-page and template rebuilds, and Hugo's builds."""
     name = f"{codes} codes"
     project, hugo_src = work / f"syn-{codes}", work / f"hugo-{codes}"
@@ -257,6 +257,7 @@ def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, 
     cold = Row(name, 0, "ours: cold build", codes=codes)
     hugo = Row(name, 0, "Hugo: full build", hugo=True, codes=codes)
     hugo_mem = Row(name, 0, "Hugo: --renderToMemory", hugo=True, codes=codes)
+    minimal = Row(name, 0, "minimal Python-Markdown + Jinja script", codes=codes)
     rows = [cold]
     for i in range(repeat):  # interleaved, so both see the same machine load
         clean(project)
@@ -270,6 +271,10 @@ def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, 
             record(hugo, measure([binary, "--quiet", "--source", str(hugo_src), "--destination", str(out)], work / f"{codes}-hugo-{i}.log", cwd=work, env=hugo_env))
             if memory:
                 record(hugo_mem, measure([binary, "--quiet", "--renderToMemory", "--source", str(hugo_src)], work / f"{codes}-hugo-mem-{i}.log", cwd=work, env=hugo_env))
+        if with_minimal:  # the floor of a Python generator: bench/minimal.py
+            out = work / f"minimal-{codes}-public"
+            discard(out, work / "trash")
+            record(minimal, measure([PYTHON, str(BENCH / "minimal.py"), "--src", str(project), "--out", str(out)], work / f"{codes}-minimal-{i}.log", cwd=work, env=env))
     pages = pages_of(cold.best_run)
     again = Row(name, pages, "ours: no-change rebuild", codes=codes)
     edit = Row(name, pages, "ours: 1 English page edited", codes=codes)
@@ -285,9 +290,9 @@ def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, 
             change(i)
             record(row, measure(ours(project), work / f"{codes}-{slug}-{i}.log", cwd=code, env=env))
         rows.append(row)
-    for row in (cold, hugo, hugo_mem):
+    for row in (cold, hugo, hugo_mem, minimal):
         row.pages = pages
-    return rows + [r for r in (hugo, hugo_mem) if r.runs]
+    return rows + [r for r in (hugo, hugo_mem, minimal) if r.runs]
 
 
 def _append(path: Path, text: str) -> None:
@@ -484,6 +489,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the real site")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--no-memory-hugo", action="store_true", help="skip Hugo's --renderToMemory runs")
+    parser.add_argument("--no-minimal", action="store_true", help="skip the minimal Python-Markdown + Jinja script (bench/minimal.py)")
     parser.add_argument("--profile", type=int, metavar="N", help="afterwards, profile one cold build of N codes into bench/profile-<3N>.txt")
     parser.add_argument("--profile-only", action="store_true", help="only the --profile step")
     parser.add_argument("--report-only", action="store_true", help="write the report again from <work>/results.json")
@@ -515,7 +521,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for codes in sizes:
         repeat = args.repeat_large if codes >= args.large else args.repeat
         say(f"{codes} codes ({3 * codes:,} code pages), {repeat} runs each")
-        rows += bench_size(codes, work, repeat, args.seed, not args.no_hugo, not args.no_memory_hugo, code)
+        rows += bench_size(codes, work, repeat, args.seed, not args.no_hugo, not args.no_memory_hugo, code, not args.no_minimal)
     facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     repeats = f"Runs per measurement: best of {args.repeat} for the real site and sizes under {args.large} codes, best of {args.repeat_large} from {args.large} codes up."
