@@ -76,6 +76,16 @@ class Alternate:
 
 @picklable
 @dataclass(frozen=True, slots=True)
+class Library:
+    """What a code page shows of a framework in its constants table. (Not the Framework itself:
+    the page cache pickles every view, and a Framework carries its whole table of codes.)"""
+
+    label: str
+    api: str
+
+
+@picklable
+@dataclass(frozen=True, slots=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -300,7 +310,7 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         referenced_by=[own[c] for c in index.referenced_by[number]],
         previous=own[index.numbers[position - 1]] if position else None,
         next=own[index.numbers[position + 1]] if position + 1 < len(index.numbers) else None,
-        constants=[(f, f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
+        constants=[(Library(f.label, f.api), f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
     )
     return View("code.html", lang, key, output, context)
 
