@@ -210,9 +210,25 @@ def new_markdown(*, fast: bool = True) -> markdown.Markdown:
     `fast=False` keeps Python-Markdown's own inline processor (tests compare the two)."""
     # Instances, not names: looking extensions up by name scans every installed package's entry
     # points (about 30 ms in each process that makes a converter).
-    md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict(fast=fast)])
+    md = (_Markdown if fast else markdown.Markdown)(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict(fast=fast)])
     md.found_links, md.found_ids, md.found_problems = [], [], []
     return md
+
+
+class _Markdown(markdown.Markdown):
+    """Python-Markdown with `is_block_level` remembered per tag: it is asked about 60 times per
+    body and each time lowercases the tag and searches a list of 50 names. (The list is never
+    changed after the extensions load: md_in_html, which would, is not used.)"""
+
+    def is_block_level(self, tag: Any) -> bool:
+        """As Python-Markdown's, remembered."""
+        if not isinstance(tag, str):
+            return False
+        levels: dict[str, bool] = self.__dict__.setdefault("_levels", {})
+        found = levels.get(tag)
+        if found is None:
+            found = levels[tag] = super().is_block_level(tag)
+        return found
 
 
 _shared: list[markdown.Markdown] = []
