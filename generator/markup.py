@@ -16,7 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import markdown
-from markdown import inlinepatterns, treeprocessors, util
+from markdown import blockprocessors, inlinepatterns, treeprocessors, util
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
@@ -203,6 +203,35 @@ class _Strict(Extension):
         md.treeprocessors.register(_Checks(md), "checks", 0)
         if self.fast:
             md.treeprocessors.register(_FastInline(md), "inline", 20)
+            for name, (processor, priority) in _QUICK_BLOCKS.items():
+                md.parser.blockprocessors.register(processor(md.parser), name, priority)
+
+
+# Block processors that first look for the one character their pattern cannot match without; the
+# stock ones run a regular expression over every block of every body (most of them fail). The
+# answer is the same: each check is implied by the processor's own pattern.
+class _HashHeader(blockprocessors.HashHeaderProcessor):
+    def test(self, parent: Any, block: str) -> bool:
+        return "#" in block and super().test(parent, block)
+
+
+class _HorizontalRule(blockprocessors.HRProcessor):
+    def test(self, parent: Any, block: str) -> bool:
+        return ("-" in block or "*" in block or "_" in block) and super().test(parent, block)
+
+
+class _BlockQuote(blockprocessors.BlockQuoteProcessor):
+    def test(self, parent: Any, block: str) -> bool:
+        return ">" in block and super().test(parent, block)
+
+
+class _Reference(blockprocessors.ReferenceProcessor):
+    def run(self, parent: Any, blocks: list[str]) -> bool:
+        return "]:" in blocks[0] and super().run(parent, blocks)
+
+
+# name -> (processor, the priority Python-Markdown's build_block_parser gives it)
+_QUICK_BLOCKS = {"hashheader": (_HashHeader, 70), "hr": (_HorizontalRule, 50), "quote": (_BlockQuote, 20), "reference": (_Reference, 15)}
 
 
 def new_markdown(*, fast: bool = True) -> markdown.Markdown:
