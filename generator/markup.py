@@ -21,7 +21,7 @@ from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension
+from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -205,6 +205,7 @@ class _Strict(Extension):
             md.treeprocessors.register(_FastInline(md), "inline", 20)
             for name, (processor, priority) in _QUICK_BLOCKS.items():
                 md.parser.blockprocessors.register(processor(md.parser), name, priority)
+            md.parser.blockprocessors.register(_Table(md.parser, md.parser.blockprocessors["table"].config), "table", 75)
 
 
 # Block processors that first look for the one character their pattern cannot match without; the
@@ -225,12 +226,18 @@ class _BlockQuote(blockprocessors.BlockQuoteProcessor):
         return ">" in block and super().test(parent, block)
 
 
+class _Table(TableProcessor):
+    def test(self, parent: Any, block: str) -> bool:
+        return "|" in block and super().test(parent, block)  # a header row without '|' is no table
+
+
 class _Reference(blockprocessors.ReferenceProcessor):
     def run(self, parent: Any, blocks: list[str]) -> bool:
         return "]:" in blocks[0] and super().run(parent, blocks)
 
 
-# name -> (processor, the priority Python-Markdown's build_block_parser gives it)
+# name -> (processor, the priority Python-Markdown's build_block_parser gives it); the table
+# processor (priority 75 in the tables extension) is replaced with its configuration
 _QUICK_BLOCKS = {"hashheader": (_HashHeader, 70), "hr": (_HorizontalRule, 50), "quote": (_BlockQuote, 20), "reference": (_Reference, 15)}
 
 

@@ -31,7 +31,7 @@ def test_fast_markdown_renders_every_real_page_exactly_as_python_markdown() -> N
 inline = st.sampled_from([
     "`", "``", "\\", "\\`", "[", "]", "[[404]]", "[[404#when|x]]", "[a](https://e.org)", "![i](x.png)", "[r]", "[r]: /x\n",
     "<https://e.org>", "<a@b.org>", "  \n", "&amp;", "&#60;", "&x", "*", "**", "_", "__", "*a*", "_a_", "<b>", "!", "\n",
-    "\n\n", "- ", "1. ", "> ", ">", "#", "## H {#h}\n", "---\n", "* * *\n", "___", "]:", "[x]: <y> 't'\n", "Setext\n===\n", "    code\n", "```\nx\n```\n", "|a|b|\n|-|-|\n|1|2|\n", "word", " ", "限流",
+    "\n\n", "- ", "1. ", "> ", ">", "#", "## H {#h}\n", "---\n", "* * *\n", "___", "]:", "[x]: <y> 't'\n", "Setext\n===\n", "    code\n", "```\nx\n```\n", "|a|b|\n|-|-|\n|1|2|\n", "|", "a | b\n- | -\n", "|x|\n|-|\n", "word", " ", "限流",
 ])
 
 
