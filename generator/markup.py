@@ -10,7 +10,7 @@ import html
 import re
 import sys
 import xml.etree.ElementTree as etree
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -243,28 +243,58 @@ _QUICK_BLOCKS = {"hashheader": (_HashHeader, 70), "hr": (_HorizontalRule, 50), "
 
 def new_markdown(*, fast: bool = True) -> markdown.Markdown:
     """A Markdown converter with the project's extensions (reuse it: creating one is slow).
-    `fast=False` keeps Python-Markdown's own inline processor (tests compare the two)."""
+    `fast=False` is stock Python-Markdown with them, without this module's shortcuts (tests
+    compare the two)."""
     # Instances, not names: looking extensions up by name scans every installed package's entry
     # points (about 30 ms in each process that makes a converter).
     md = (_Markdown if fast else markdown.Markdown)(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict(fast=fast)])
     md.found_links, md.found_ids, md.found_problems = [], [], []
+    if fast:
+        for registry in (md.preprocessors, md.parser.blockprocessors, md.treeprocessors, md.inlinePatterns, md.postprocessors):
+            registry.__class__ = _Registry
     return md
 
 
-class _Markdown(markdown.Markdown):
-    """Python-Markdown with `is_block_level` remembered per tag: it is asked about 60 times per
-    body and each time lowercases the tag and searches a list of 50 names. (The list is never
-    changed after the extensions load: md_in_html, which would, is not used.)"""
+class _Registry(util.Registry):
+    """A registry that keeps the ordered list of its items until it changes: Python-Markdown's
+    makes the list afresh on every iteration, which is for every block of every body."""
 
-    def is_block_level(self, tag: Any) -> bool:
-        """As Python-Markdown's, remembered."""
-        if not isinstance(tag, str):
-            return False
-        levels: dict[str, bool] = self.__dict__.setdefault("_levels", {})
-        found = levels.get(tag)
-        if found is None:
-            found = levels[tag] = super().is_block_level(tag)
-        return found
+    _items: tuple[Any, ...] | None = None
+
+    def __iter__(self) -> Iterator[Any]:
+        if self._items is None:
+            self._items = tuple(super().__iter__())
+        return iter(self._items)
+
+    def register(self, item: Any, name: str, priority: float) -> None:
+        self._items = None
+        super().register(item, name, priority)
+
+    def deregister(self, name: str, strict: bool = True) -> None:
+        self._items = None
+        super().deregister(name, strict)
+
+
+class _Markdown(markdown.Markdown):
+    """Python-Markdown whose `is_block_level` is a dictionary lookup: it is asked about 60 times
+    per body, and each time lowercased the tag and searched a list of 50 names. (The list does not
+    change once the extensions are loaded; md_in_html, which would change it, is not used.)"""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.is_block_level = _BlockLevels(self.block_level_elements).__getitem__  # type: ignore[method-assign]
+
+
+class _BlockLevels(dict):
+    """tag -> is it block-level, worked out as Python-Markdown does the first time a tag is seen."""
+
+    def __init__(self, names: list[str]) -> None:
+        super().__init__()
+        self.names = frozenset(names)
+
+    def __missing__(self, tag: Any) -> bool:
+        level = self[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in self.names
+        return level
 
 
 _shared: list[markdown.Markdown] = []
