@@ -12,14 +12,15 @@ from babel.messages.catalog import Catalog
 
 from .build import Built, build_site, not_found_page, translation_pages
 from .catalogs import compile_catalog, complete, load_catalogs
-from .config import SiteConfig
+from .config import Language, SiteConfig
 from .content import CLASSES, Content, check_content, load_code, load_page, page_keys, present_files
 from .errors import InputError, Problem
 from .markup import Rendered, render_markdown
 from .render import _json, code_json, language_renderer, render_views, sitemap
 from .routes import Routes
+from .search import bundle_prefix, page_names, search_bundles
 from .site import MISSING, Index, Linked, build_view, check_bodies, index_site
-from .write import MANIFEST
+from .write import MANIFEST, Memory
 
 WATCHED = ("content", "templates", "locales", "site.toml")
 
@@ -40,12 +41,16 @@ class Session:
         self.out = out
         self.built: Built | None = None
         self.present: frozenset[str] | None = None  # files under content/, kept up to date
+        self.search_stale: set[str] = set()  # languages whose search bundle predates an edit
+        self.generation = 0  # full builds so far: a search job taken before one is void after it
 
     def full(self) -> Update:
         """Build everything (raises InputError) and write the changed files."""
         built = build_site(self.root, cache_dir=self.root / ".cache", jobs=os.cpu_count() or 1)
         previous = self.built.files if self.built else _read_existing(self.out, built.files)
         self.built = built
+        self.generation += 1
+        self.search_stale.clear()  # a full build indexes every language
         self.present = present_files(self.root)  # now, not on the first edit
         return Update(changed=tuple(self._write(built.files, previous)), rendered=len(built.names))
 
@@ -109,7 +114,45 @@ class Session:
                 files.pop(routes.output_file(routes.path(lang, key)), None)
                 files.pop(f"{lang.prefix + '/' if lang.prefix else ''}{key}.json", None)
         self.built = replace(built, files=files, names=tuple(sorted(files)), content=content, linked=linked, rendered=rendered, catalogs=catalogs, renderers=renderers)
-        return Update(changed=tuple(self._write(files, built.files)), rendered=len(views))
+        changed = tuple(self._write(files, built.files))
+        if config.search:
+            self.search_stale |= {lang.code for lang in config.languages if page_names(changed, lang)}
+        return Update(changed=changed, rendered=len(views))
+
+    def search_job(self) -> tuple[tuple[Language, ...], Memory, int] | None:
+        """What a search refresh needs: the languages whose search bundle predates an edit, their
+        code pages as they are now, and this session's generation. They count as fresh from here
+        on; an edit meanwhile makes a language stale again."""
+        if self.built is None or not self.search_stale:
+            return None
+        built = self.built
+        languages = tuple(lang for lang in built.config.languages if lang.code in self.search_stale)
+        pages = Memory({name: built.files[name] for lang in languages for name in page_names(built.files, lang)})
+        self.search_stale.clear()
+        return languages, pages, self.generation
+
+    def apply_search(self, languages: tuple[Language, ...], bundles: dict[str, bytes], generation: int) -> list[str]:
+        """Put new bundles of `languages` in place of their old ones and write the files that
+        changed; nothing if a full build has replaced the site since the job was taken."""
+        if self.built is None or generation != self.generation:
+            return []
+        built = self.built
+        prefixes = tuple(bundle_prefix(lang) for lang in languages)
+        files = {name: data for name, data in built.files.items() if not name.startswith(prefixes)}
+        files.update(bundles)
+        self.built = replace(built, files=files, names=tuple(sorted(files)))
+        return self._write(files, built.files)
+
+    def refresh_search(self) -> list[str]:
+        """Index again the languages whose code pages changed since their bundle was made, and
+        write what changed (raises InputError if Pagefind fails). The dev server does this in a
+        thread of its own (see serve.SearchRefresher): Pagefind takes 0.3-0.7 s per language of
+        the real site, too long to hold up the next edit."""
+        job = self.search_job()
+        if job is None:
+            return []
+        languages, pages, generation = job
+        return self.apply_search(languages, search_bundles(pages, languages, self.root / ".cache" / "search"), generation)
 
     def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:
         """Catalogs re-read; environments rebuilt for the languages whose catalog changed."""

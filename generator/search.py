@@ -29,7 +29,7 @@ def bundle_prefix(lang: Language) -> str:
     return f"{lang.prefix}/{FOLDER}/" if lang.prefix else f"{FOLDER}/"
 
 
-def _page_names(names: Iterable[str], lang: Language) -> list[str]:
+def page_names(names: Iterable[str], lang: Language) -> list[str]:
     """A language's code pages (the pages that carry data-pagefind-body)."""
     pattern = re.compile(rf"^{re.escape(lang.prefix)}/\d+/index\.html$" if lang.prefix else r"^\d+/index\.html$")
     return sorted(n for n in names if pattern.match(n))
@@ -44,7 +44,7 @@ def search_bundles(sink: Any, languages: tuple[Language, ...], cache: Path | Non
         if site is None:  # pages in memory: put the code pages where Pagefind can read them
             site = Path(scratch) / "site"
             for lang in languages:
-                for name in _page_names(digests, lang):
+                for name in page_names(digests, lang):
                     (site / name).parent.mkdir(parents=True, exist_ok=True)
                     (site / name).write_bytes(sink[name])
         with ThreadPoolExecutor(max_workers=2) as pool:
@@ -58,7 +58,7 @@ def search_bundles(sink: Any, languages: tuple[Language, ...], cache: Path | Non
 
 def _bundle(site: Path, lang: Language, digests: dict[str, bytes], cache: Path | None, out: Path) -> dict[str, bytes]:
     """One language's bundle, from the cache or from Pagefind."""
-    names = _page_names(digests, lang)
+    names = page_names(digests, lang)
     digest = hashlib.sha256(f"{get_executable().stat().st_size}:{lang.code}".encode())
     for name in names:
         digest.update(name.encode() + b"\0" + digests[name])

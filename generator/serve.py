@@ -25,6 +25,7 @@ from watchdog.observers import Observer
 
 from .errors import InputError, OutputRefused
 from .incremental import WATCHED, Session, Update
+from .search import search_bundles
 from .write import check_output_dir
 
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
@@ -186,6 +187,8 @@ class Watcher(threading.Thread):
         self.changed = threading.Event()
         self.pending: set[Path] = set()
         self.lock = threading.Lock()
+        self.session_lock = threading.Lock()  # the rebuilds and the search refresher take turns
+        self.searcher = SearchRefresher(session, self.session_lock)
         self.observer = Observer()
         handler = _Events(self)
         root = session.root
@@ -208,11 +211,13 @@ class Watcher(threading.Thread):
 
     def start(self) -> None:
         self.observer.start()
+        self.searcher.start()
         super().start()
 
     def stop(self) -> None:
         self.stopping.set()
         self.changed.set()
+        self.searcher.stop()
         self.observer.stop()
 
     def run(self) -> None:
@@ -231,7 +236,8 @@ class Watcher(threading.Thread):
     def rebuild(self, paths: set[Path]) -> None:
         started = time.perf_counter()
         try:
-            update = self.session.update(paths)
+            with self.session_lock:
+                update = self.session.update(paths)
         except InputError as error:
             with self.lock:
                 self.pending |= paths  # not applied: retry them with the next save
@@ -243,6 +249,49 @@ class Watcher(threading.Thread):
         elapsed = (time.perf_counter() - started) * 1000
         print(f"Rebuilt {update.rendered} pages, {len(update.changed)} files changed in {elapsed:.0f} ms", flush=True)
         self.on_done(update, [])
+        self.searcher.wanted.set()
+
+
+class SearchRefresher(threading.Thread):
+    """Brings the search index up to date after edits, beside the rebuilds: Pagefind runs
+    without the session's lock, so the next save is not held up; the new bundle is put in place
+    under it. (The browser is not reloaded for it: the search box fetches the index as it goes.)"""
+
+    def __init__(self, session: Session, lock: threading.Lock) -> None:
+        super().__init__(daemon=True, name="search")
+        self.session, self.lock = session, lock
+        self.wanted = threading.Event()
+        self.stopping = threading.Event()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.wanted.set()
+
+    def run(self) -> None:
+        while True:
+            self.wanted.wait()
+            if self.stopping.is_set():
+                return
+            self.wanted.clear()
+            with self.lock:
+                job = self.session.search_job()
+            if job is None:
+                continue
+            languages, pages, generation = job
+            started = time.perf_counter()
+            try:
+                bundles = search_bundles(pages, languages, self.session.root / ".cache" / "search")
+            except InputError as error:  # the pages are fine; only their search index lags
+                with self.lock:
+                    self.session.search_stale |= {lang.code for lang in languages}
+                for problem in error.problems:
+                    print(problem, file=sys.stderr, flush=True)
+                continue
+            with self.lock:
+                changed = self.session.apply_search(languages, bundles, generation)
+            if changed:
+                elapsed = (time.perf_counter() - started) * 1000
+                print(f"Search index updated ({', '.join(lang.code for lang in languages)}): {len(changed)} files changed in {elapsed:.0f} ms", flush=True)
 
 
 class _Events(FileSystemEventHandler):

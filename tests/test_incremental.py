@@ -63,3 +63,23 @@ def test_edits_one_after_another_keep_equal_to_a_full_build(make_project: Callab
     stamp_all(root)
     session.update({root / "content" / lang / "404.md" for lang in ("zh", "ru") if (root / "content" / lang / "404.md").exists()})
     assert session.built.files == build_site(root, search=False).files
+
+
+def test_refreshed_search_bundles_equal_a_full_builds_and_a_void_job_changes_nothing(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    root = make_project()
+    session = Session(root, tmp_path / "out")
+    session.full()
+    zh_404 = root / "content" / "zh" / "404.md"
+    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
+    session.update({zh_404})
+    assert session.search_stale == {"zh"}  # only zh pages changed
+    assert session.refresh_search()
+    full = build_site(root, cache_dir=tmp_path / "cache")
+    assert {n: d for n, d in session.built.files.items() if "pagefind/" in n} == {n: d for n, d in full.files.items() if "pagefind/" in n}
+    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("斑马独角兽。", "另一个。"), encoding="utf-8")
+    session.update({zh_404})
+    languages, pages, generation = session.search_job()
+    session.full()  # replaces the site (and its bundles) while the job runs
+    before = dict(session.built.files)
+    assert session.apply_search(languages, {"zh/pagefind/pagefind-entry.json": b"stale"}, generation) == []
+    assert session.built.files == before

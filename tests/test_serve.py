@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import http.client
 import json
 import socket
@@ -128,6 +129,40 @@ def test_edit_rebuilds_dependents_and_two_saves_both_show(server: Server) -> Non
     time.sleep(1)
     edit(english, "First save.", "Second save.")
     assert server.wait_for("/410/", "Second save.") < 2
+
+
+def _indexed(bundle: Path, word: str) -> bool:
+    """Whether a page of a search bundle holds `word` (its fragments are gzipped JSON; Chinese text
+    is stored segmented, with zero-width spaces between the words)."""
+    return any(word in gzip.decompress(p.read_bytes()).decode("utf-8", "replace").replace("\u200b", "") for p in (bundle / "fragment").glob("*.pf_fragment"))
+
+
+def _files(bundle: Path) -> dict[str, int]:
+    return {p.relative_to(bundle).as_posix(): p.stat().st_mtime_ns for p in bundle.rglob("*") if p.is_file()}
+
+
+def test_an_edit_reaches_the_search_index_of_its_language_only(server: Server) -> None:
+    site = server.root / "_site"
+    en, zh, ru = site / "pagefind", site / "zh" / "pagefind", site / "ru" / "pagefind"
+    before = {"en": _files(en), "ru": _files(ru)}
+    assert _indexed(zh, "这里什么都没有") and not _indexed(zh, "斑马独角兽")
+    edit(server.root / "content/zh/404.md", "这里什么都没有。", "斑马独角兽。")
+    server.wait_for("/zh/404/", "斑马独角兽")
+    deadline = time.monotonic() + 20
+    while not _indexed(zh, "斑马独角兽"):
+        assert time.monotonic() < deadline, "the search index never saw the edit"
+        time.sleep(0.1)
+    assert not _indexed(zh, "这里什么都没有")  # the old fragment went with it
+    entry = json.loads((zh / "pagefind-entry.json").read_text())  # the bundle is whole
+    assert all((zh / f"pagefind.{meta['hash']}.pf_meta").is_file() for meta in entry["languages"].values())
+    assert {"en": _files(en), "ru": _files(ru)} == before  # no page of theirs changed
+    edit(server.root / "content/en/410.md", "It was here, and is gone for good.", "Zebracorn sightings ended here.")
+    deadline = time.monotonic() + 20
+    while not _indexed(en, "Zebracorn"):
+        assert time.monotonic() < deadline, "the English search index never saw the edit"
+        time.sleep(0.1)
+    out, _ = server.stop()
+    assert out.count("Search index updated") == 2 and out.count("Rebuilt") == 2
 
 
 def test_burst_of_saves_is_one_rebuild(server: Server) -> None:
