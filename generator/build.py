@@ -138,10 +138,8 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     translations: dict[str, Any] = {}
     renderers: dict[str, Any] = {}
 
-    def templates() -> None:  # runs while the workers load pages and render their Markdown
+    def templates() -> None:  # load_content runs it once, while the workers load and render pages
         nonlocal catalogs
-        if renderers:  # already ran
-            return
         started = time.perf_counter()
         try:
             catalogs = load_catalogs(config)
@@ -166,7 +164,6 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
             content = load_content(config, jobs=jobs, prepare=bodies.prerender(cache), prepared=prepared, meanwhile=templates)
         except InputError as error:
             problems += error.problems
-        templates()  # if loading stopped before it ran
         if content is not None and catalogs is not None:
             rendered = bodies.render_bodies(content, cache=cache, jobs=jobs, prepared=prepared)
     del prepared, cache

@@ -226,7 +226,8 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
     """Read and check everything under `content/`; raise InputError listing every problem.
     With `jobs` > 1 the files of a large site are read and parsed on every core. `prepare(page)`
     runs where each page is loaded (in the workers: the build renders Markdown there), its
-    results going to `prepared`; `meanwhile` runs in this process while the pages load."""
+    results going to `prepared`; `meanwhile` runs once in this process while the pages load
+    (always, even when loading finds problems)."""
     root = config.root
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)

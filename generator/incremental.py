@@ -131,6 +131,15 @@ class Session:
         self.search_stale.clear()
         return languages, pages, self.generation
 
+    def index_search(self, languages: tuple[Language, ...], pages: Memory) -> dict[str, bytes]:
+        """Pagefind's bundles of `languages` from their code pages (touches no session state, so
+        it can run outside the dev server's lock; raises InputError if Pagefind fails)."""
+        return search_bundles(pages, languages, self.root / ".cache" / "search")
+
+    def retry_search(self, languages: tuple[Language, ...]) -> None:
+        """A search job that failed: its languages are stale again."""
+        self.search_stale |= {lang.code for lang in languages}
+
     def apply_search(self, languages: tuple[Language, ...], bundles: dict[str, bytes], generation: int) -> list[str]:
         """Put new bundles of `languages` in place of their old ones and write the files that
         changed; nothing if a full build has replaced the site since the job was taken."""
@@ -152,7 +161,7 @@ class Session:
         if job is None:
             return []
         languages, pages, generation = job
-        return self.apply_search(languages, search_bundles(pages, languages, self.root / ".cache" / "search"), generation)
+        return self.apply_search(languages, self.index_search(languages, pages), generation)
 
     def _reload_catalogs(self, config: SiteConfig, routes: Routes, built: Built) -> tuple[dict, dict, set[str]]:
         """Catalogs re-read; environments rebuilt for the languages whose catalog changed."""

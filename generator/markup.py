@@ -58,9 +58,9 @@ class XLink:
 @picklable
 @dataclass(frozen=True, slots=True)
 class Rendered:
-    """A body rendered to HTML with placeholders, and what the checks need to know of it. The HTML
-    is kept zlib-compressed: the main process holds every body of the site until its pages are
-    rendered; on a large site it is compressed (textfile.pack), taking about a quarter of the memory."""
+    """A body rendered to HTML with placeholders, and what the checks need to know of it. The main
+    process holds every body of the site until its pages are rendered, so on a large site the HTML
+    is kept compressed (textfile.pack), in about a quarter of the memory."""
 
     packed: bytes | str
     ids: tuple[str, ...]
@@ -191,21 +191,12 @@ def _safe_url(url: str) -> bool:
 
 
 class _Strict(Extension):
-    def __init__(self, *, fast: bool = True) -> None:
-        super().__init__()
-        self.fast = fast
-
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
         # Raw HTML is escaped, never passed through: contributors' text reaches readers as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.inlinePatterns.register(_CrossLinks(md), "xlink", 175)
         md.treeprocessors.register(_Checks(md), "checks", 0)
-        if self.fast:
-            md.treeprocessors.register(_FastInline(md), "inline", 20)
-            for name, (processor, priority) in _QUICK_BLOCKS.items():
-                md.parser.blockprocessors.register(processor(md.parser), name, priority)
-            md.parser.blockprocessors.register(_Table(md.parser, md.parser.blockprocessors["table"].config), "table", 75)
 
 
 # Block processors that first look for the one character their pattern cannot match without; the
@@ -236,9 +227,14 @@ class _Reference(blockprocessors.ReferenceProcessor):
         return "]:" in blocks[0] and super().run(parent, blocks)
 
 
-# name -> (processor, the priority Python-Markdown's build_block_parser gives it); the table
-# processor (priority 75 in the tables extension) is replaced with its configuration
-_QUICK_BLOCKS = {"hashheader": (_HashHeader, 70), "hr": (_HorizontalRule, 50), "quote": (_BlockQuote, 20), "reference": (_Reference, 15)}
+# name -> (make the quick processor from the stock one, the priority Python-Markdown gives it)
+_QUICK_BLOCKS: dict[str, tuple[Callable[[Any], Any], int]] = {
+    "table": (lambda stock: _Table(stock.parser, stock.config), 75),
+    "hashheader": (lambda stock: _HashHeader(stock.parser), 70),
+    "hr": (lambda stock: _HorizontalRule(stock.parser), 50),
+    "quote": (lambda stock: _BlockQuote(stock.parser), 20),
+    "reference": (lambda stock: _Reference(stock.parser), 15),
+}
 
 
 def new_markdown(*, fast: bool = True) -> markdown.Markdown:
@@ -247,12 +243,25 @@ def new_markdown(*, fast: bool = True) -> markdown.Markdown:
     compare the two)."""
     # Instances, not names: looking extensions up by name scans every installed package's entry
     # points (about 30 ms in each process that makes a converter).
-    md = (_Markdown if fast else markdown.Markdown)(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict(fast=fast)])
+    md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict()])
     md.found_links, md.found_ids, md.found_problems = [], [], []
     if fast:
-        for registry in (md.preprocessors, md.parser.blockprocessors, md.treeprocessors, md.inlinePatterns, md.postprocessors):
-            registry.__class__ = _Registry
+        _quicken(md)
     return md
+
+
+def _quicken(md: markdown.Markdown) -> None:
+    """This module's shortcuts, each giving the same HTML as the stock code it replaces."""
+    md.treeprocessors.register(_FastInline(md), "inline", 20)
+    blocks = md.parser.blockprocessors
+    for name, (quick, priority) in _QUICK_BLOCKS.items():
+        blocks.register(quick(blocks[name]), name, priority)
+    # `is_block_level` is asked about 60 times per body, and each time lowercased the tag and
+    # searched a list of 50 names; the list does not change once the extensions are loaded
+    # (md_in_html, which would change it, is not used).
+    md.is_block_level = _BlockLevels(md.block_level_elements).__getitem__  # type: ignore[method-assign]
+    for registry in (md.preprocessors, blocks, md.treeprocessors, md.inlinePatterns, md.postprocessors):
+        registry.__class__ = _Registry
 
 
 class _Registry(util.Registry):
@@ -273,16 +282,6 @@ class _Registry(util.Registry):
     def deregister(self, name: str, strict: bool = True) -> None:
         self._items = None
         super().deregister(name, strict)
-
-
-class _Markdown(markdown.Markdown):
-    """Python-Markdown whose `is_block_level` is a dictionary lookup: it is asked about 60 times
-    per body, and each time lowercased the tag and searched a list of 50 names. (The list does not
-    change once the extensions are loaded; md_in_html, which would change it, is not used.)"""
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.is_block_level = _BlockLevels(self.block_level_elements).__getitem__  # type: ignore[method-assign]
 
 
 class _BlockLevels(dict):

@@ -25,7 +25,6 @@ from watchdog.observers import Observer
 
 from .errors import InputError, OutputRefused
 from .incremental import WATCHED, Session, Update
-from .search import search_bundles
 from .write import check_output_dir
 
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
@@ -280,10 +279,10 @@ class SearchRefresher(threading.Thread):
             languages, pages, generation = job
             started = time.perf_counter()
             try:
-                bundles = search_bundles(pages, languages, self.session.root / ".cache" / "search")
+                bundles = self.session.index_search(languages, pages)
             except InputError as error:  # the pages are fine; only their search index lags
                 with self.lock:
-                    self.session.search_stale |= {lang.code for lang in languages}
+                    self.session.retry_search(languages)
                 for problem in error.problems:
                     print(problem, file=sys.stderr, flush=True)
                 continue
