@@ -25,6 +25,7 @@ from markdown.extensions.tables import TableExtension, TableProcessor
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .highlight import code_highlighting
 from .slotted import picklable
 from .textfile import pack, unpack
 
@@ -243,7 +244,7 @@ def new_markdown(*, fast: bool = True) -> markdown.Markdown:
     compare the two)."""
     # Instances, not names: looking extensions up by name scans every installed package's entry
     # points (about 30 ms in each process that makes a converter).
-    md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict()])
+    md = markdown.Markdown(extensions=[FencedCodeExtension(), code_highlighting(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict()])
     md.found_links, md.found_ids, md.found_problems = [], [], []
     if fast:
         _quicken(md)

@@ -28,6 +28,7 @@ from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
 from .pagecache import entry, unpack_entry
+from .pagetoc import headings
 from .parallel import chunks, run_all
 from .routes import Routes
 from .search import bundle_prefix
@@ -54,8 +55,10 @@ class StatusRow:
 @functools.cache
 def language_name(lang: Language) -> str:
     """The language's own name for itself, from CLDR, capitalised for a menu (every page shows
-    every language's name: computed once)."""
-    name = lang.locale.get_display_name(lang.locale) or lang.code
+    every language's name: computed once). CLDR's name for the whole tag comes first: «简体中文»,
+    not the composed «中文 (简体)»."""
+    locale = lang.locale
+    name = locale.languages.get(str(locale)) or locale.get_display_name(locale) or lang.code
     return name[:1].upper() + name[1:]
 
 
@@ -178,7 +181,7 @@ def new_environment(root: Path, routes: Routes, translations: NullTranslations |
         npgettext=_translated("npgettext"),
         newstyle=True,
     )
-    env.filters.update(inline_code=inline_code, plain=plain)
+    env.filters.update(inline_code=inline_code, plain=plain, headings=headings)
     env.globals.update(
         url=routes.url,
         asset=routes.asset,

@@ -312,6 +312,120 @@ def test_no_sideways_scrolling_on_phones(chrome: Browser, origin: str) -> None:
         ctx.close()
     assert not wide, f"pages that scroll sideways at {SIZES['phone']['viewport']['width']}px: {wide}"
 
+# --- layout, measured ---------------------------------------------------------------------------
+
+LAYOUT_SIZES = {
+    "desktop": SIZES["desktop"],
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "is_mobile": True, "has_touch": True},
+    "phone": SIZES["phone"],
+}
+LAYOUT_PAGES = ("/", "/4xx/", "/404/", "/418/", "/420/", "/429/", "/499/", "/203/", "/translations/", "/no/such/page/")
+# Measured in the page: every problem a reader would see, as one line each.
+LAYOUT_JS = r"""(checkSticky) => {
+  const problems = [];
+  const root = document.documentElement;
+  const where = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  if (root.scrollWidth > root.clientWidth) problems.push(`scrolls sideways by ${root.scrollWidth - root.clientWidth}px`);
+  // A word broken across lines: its range has boxes on more than one line.
+  const cells = document.querySelectorAll(".facts dd, .constants td, .constants th, .codes .num, .badge, .pagetoc a");
+  for (const cell of cells) {
+    if (cell.getBoundingClientRect().width <= 1) continue;  // not shown, or only to screen readers
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // Chinese breaks between any two characters: each is a word of its own.
+      for (const m of node.data.matchAll(/[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) problems.push(`"${m[0]}" is broken across ${tops.size} lines in ${where(cell)} (${Math.round(cell.getBoundingClientRect().width)}px wide)`);
+      }
+    }
+  }
+  for (const badge of document.querySelectorAll(".badge")) {
+    const box = badge.getBoundingClientRect();
+    const line = parseFloat(getComputedStyle(badge).lineHeight);
+    if (box.height > 0 && box.height >= 2 * line) problems.push(`badge "${badge.textContent}" is ${Math.round(box.height)}px tall (line ${line}px)`);
+  }
+  // Something that scrolls sideways must be reachable by keyboard.
+  for (const el of document.querySelectorAll("main *")) {
+    const style = getComputedStyle(el);
+    if (!/(auto|scroll)/.test(style.overflowX) || el.scrollWidth <= el.clientWidth) continue;
+    if (el.tabIndex < 0 && !el.querySelector("a[href], button, input, [tabindex]")) problems.push(`${where(el)} scrolls sideways but cannot take keyboard focus`);
+  }
+  const input = document.querySelector("#search-input");
+  if (input && input.placeholder) {
+    const style = getComputedStyle(input);
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const needed = ctx.measureText(input.placeholder).width;
+    if (needed > room) problems.push(`search placeholder needs ${Math.round(needed)}px, has ${Math.round(room)}px`);
+  }
+  if (checkSticky) {
+    for (const el of document.querySelectorAll("body *")) {
+      const position = getComputedStyle(el).position;
+      if (position !== "sticky" && position !== "fixed") continue;
+      const share = el.getBoundingClientRect().height / window.innerHeight;
+      if (share > 0.15) problems.push(`${where(el)} is ${position} and covers ${Math.round(share * 100)}% of the screen height`);
+    }
+  }
+  // Text in another script inside an element marked lang="en" is mislabelled.
+  if (root.lang !== "en") {
+    for (const el of document.querySelectorAll("body [lang='en']")) {
+      if (/[\u0400-\u04ff\u4e00-\u9fff]/.test(el.textContent)) problems.push(`${where(el)} is marked lang="en" but reads "${el.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return problems;
+}"""
+
+
+@browser
+@pytest.mark.parametrize("size", list(LAYOUT_SIZES))
+@pytest.mark.parametrize("prefix", ["", "/zh", "/ru"])
+def test_layout_measured(chrome: Browser, origin: str, prefix: str, size: str) -> None:
+    """Boxes measured in every language at desktop, tablet and phone width: no sideways scroll, no word
+    broken inside the facts box, the constants table or a badge, no badge taller than a line, nothing
+    sticky covering the screen of a phone or tablet, scrolling blocks focusable, the search placeholder
+    whole, no foreign text marked as English."""
+    ctx = chrome.new_context(locale="en-US", **LAYOUT_SIZES[size])
+    ctx.set_default_timeout(WAIT)
+    found = []
+    try:
+        page = ctx.new_page()
+        for path in LAYOUT_PAGES:
+            page.goto(origin + prefix + path)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            found += [f"{prefix}{path}: {problem}" for problem in page.evaluate(LAYOUT_JS, size != "desktop")]
+    finally:
+        ctx.close()
+    assert not found, f"layout problems at {size} width:\n" + "\n".join(found)
+
+
+@browser
+def test_layout_check_catches_broken_layouts(chrome: Browser, origin: str) -> None:
+    """The measurements above fail on the bugs they guard against, recreated with injected CSS."""
+    ctx = chrome.new_context(locale="en-US", bypass_csp=True, **LAYOUT_SIZES["phone"])
+    ctx.set_default_timeout(WAIT)
+    try:
+        page = ctx.new_page()
+        page.goto(origin + "/ru/499/")
+        assert page.evaluate(LAYOUT_JS, True) == []
+        page.add_style_tag(content=(
+            ".facts dl { grid-template-columns: 20rem minmax(0, 1fr) !important; }"
+            " .facts dd { overflow-wrap: anywhere !important; }"
+            " .side { position: sticky !important; top: 0; }"
+            " .badges { align-items: stretch !important; } .badge { white-space: normal !important; width: 2rem; }"
+            " .search { max-width: 8rem !important; }"
+            " .prose pre:first-of-type { width: 150vw; }"
+        ))
+        problems = "\n".join(page.evaluate(LAYOUT_JS, True))
+    finally:
+        ctx.close()
+    for expected in ("broken across", "px tall", "is sticky and covers", "search placeholder needs", "scrolls sideways"):
+        assert expected in problems, f"no {expected!r} among:\n{problems}"
+
+
 def test_readme_screenshots_are_committed() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for size in SIZES:
