@@ -220,6 +220,72 @@ def test_search_finds_the_code(page: Page, watch: Watch, origin: str, start: str
 
 @browser
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [("StatusTooManyRequests", "/429/"), ("HTTP_NOT_FOUND", "/404/"), (":not_found", "/404/"), ("TOO_MANY_REQUESTS", "/429/")],
+)
+def test_search_finds_framework_constants(page: Page, origin: str, query: str, expected: str) -> None:
+    page.goto(origin + "/")
+    page.locator("#search-input").fill(query)
+    first = page.locator("#search-results li a").first
+    expect(first).to_have_attribute("href", expected)
+    excerpt = page.locator("#search-results li p").first.inner_text()
+    assert not re.search(r"LibraryConstant|Class\d|(allowed|default)(Yes|No)|Status(Standard|Unofficial)", excerpt), f"labels run together: {excerpt}"
+
+
+@browser
+def test_search_by_keyboard(page: Page, watch: Watch, origin: str) -> None:
+    """Down and Up move between the field and the results, Enter opens the focused one, Escape and a
+    click elsewhere close the list; a result count and a "more results" button."""
+    page.goto(origin + "/")
+    field = page.locator("#search-input")
+    field.fill("request")
+    results = page.locator("#search-results li a")
+    expect(results).to_have_count(8)
+    count = page.locator("#search-results .count")
+    expect(count).to_have_text(re.compile(r"^Results: \d+$"))
+    total = int(count.inner_text().split()[-1])
+    assert total > 8
+    page.locator("#search-results button.more").click()
+    expect(results).to_have_count(min(16, total))
+    expect(results.nth(8)).to_be_focused()
+    field.focus()
+    page.keyboard.press("ArrowDown")
+    expect(results.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(results.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(field).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(results).to_have_count(0)
+    expect(field).to_be_focused()
+    field.fill("teapot")
+    expect(results.first).to_have_attribute("href", "/418/")
+    page.mouse.click(5, 600)  # the empty margin beside <main>
+    expect(results).to_have_count(0)
+    field.fill("teapot")
+    expect(results.first).to_have_attribute("href", "/418/")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(origin + "/418/")
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize(("start", "query", "target"), [("/", "слишком много", "/ru/"), ("/ru/", "限流", "/zh/"), ("/zh/", "ошибка", "/ru/")])
+def test_search_in_another_script_suggests_that_language(page: Page, origin: str, start: str, query: str, target: str) -> None:
+    page.goto(origin + start)
+    page.locator("#search-input").fill(query)
+    link = page.locator("#search-results .other-language a")
+    expect(link).to_have_attribute("href", re.compile("^" + re.escape(target) + r"\?q="))
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(origin + target) + r"\?q="))
+    expect(page.locator("#search-input")).to_have_value(query)
+    expect(page.locator("#search-results li a").first).to_be_visible()
+
+
+@browser
+@pytest.mark.parametrize(
     ("path", "lang", "home", "script"),
     [
         ("/ru/does/not/exist/", "ru", "/ru/", r"[А-Яа-яЁё]"),
