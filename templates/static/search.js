@@ -27,7 +27,7 @@
 
   function links() { return Array.prototype.slice.call(box.querySelectorAll("a")); }
 
-  function close() { box.textContent = ""; input.setAttribute("aria-expanded", "false"); }
+  function close() { box.textContent = ""; }
 
   function element(tag, className, text) {
     var el = document.createElement(tag);
@@ -55,7 +55,6 @@
   function render(query, items) {
     close();
     if (!query) return;
-    input.setAttribute("aria-expanded", "true");
     var hint = suggestion(query);
     if (hint) box.appendChild(hint);
     if (!found.length) {
@@ -118,7 +117,6 @@
     if (to < all.length) all[to].focus();
   }
 
-  input.setAttribute("aria-expanded", "false");
   input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 120); });
   input.addEventListener("focus", load, { once: true });
   form.addEventListener("submit", function (event) { event.preventDefault(); clearTimeout(timer); run(); });
