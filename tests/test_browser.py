@@ -9,6 +9,7 @@ UPDATE_SCREENSHOTS=1 also refreshes the ones README.md shows, in docs/screenshot
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -333,9 +334,12 @@ def test_no_console_errors_or_csp_violations(page: Page, watch: Watch, origin: s
     watch.assert_clean()
 
 
+SHOTS = [("home", "/"), ("code-page-en", "/429/"), ("code-page-zh", "/zh/429/"), ("code-page-ru", "/ru/429/")]
+
+
 @browser
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("code-404", "/404/")])
+@pytest.mark.parametrize(("name", "path"), SHOTS)
 def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: str) -> None:
     ctx = chrome.new_context(locale="en-US", **SIZES[size])
     try:
@@ -351,9 +355,9 @@ def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: s
         ctx.close()
     data = shot.read_bytes()
     assert data.startswith(PNG) and len(data) > 10_000, f"{shot} is not a plausible screenshot"
-    if name.startswith("code-") and os.environ.get("UPDATE_SCREENSHOTS"):
+    if name.startswith("code-page-") and os.environ.get("UPDATE_SCREENSHOTS"):
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS_SHOTS / f"code-page-{size}.png")
+        shutil.copyfile(shot, DOCS_SHOTS / shot.name)
 
 
 PHONE_PAGES = [
@@ -494,8 +498,8 @@ def test_layout_check_catches_broken_layouts(chrome: Browser, origin: str) -> No
 
 def test_readme_screenshots_are_committed() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for size in SIZES:
-        shot = DOCS_SHOTS / f"code-page-{size}.png"
+    for (name, _), size in itertools.product(SHOTS[1:], SIZES):
+        shot = DOCS_SHOTS / f"{name}-{size}.png"
         assert shot.read_bytes().startswith(PNG), f"{shot}: refresh with UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py"
         assert f"docs/screenshots/{shot.name}" in readme
 
