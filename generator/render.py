@@ -186,6 +186,8 @@ def new_environment(root: Path, routes: Routes, translations: NullTranslations |
         url=routes.url,
         asset=routes.asset,
         json_url=routes.json_url,
+        absolute_url=routes.absolute,
+        absolute_urls="://" in routes.base_url,
         language_name=language_name,
         csp=Markup(CSP),
         base_path=routes.base_path,
