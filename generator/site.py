@@ -24,7 +24,7 @@ def source_hash(page: Page) -> str:
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
 
@@ -34,7 +34,7 @@ class Badge:
     expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
 
@@ -53,7 +53,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Alternate:
     """The same page in another language."""
 
@@ -63,7 +63,7 @@ class Alternate:
     state: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Library:
     """What a code page shows of a framework in its constants table. (Not the Framework itself:
     the page cache pickles every view, and a Framework carries its whole table of codes.)"""
@@ -72,7 +72,7 @@ class Library:
     api: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -83,7 +83,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
 
@@ -93,7 +93,7 @@ class Index:
     numbers: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
 
