@@ -63,7 +63,7 @@ def test_new_language_needs_only_files(tmp_path: Path, cli: Callable[..., tuple[
     assert '<div class="prose" lang="en">' in fallback and 'hreflang="de"' not in fallback.split("</head>")[0]
     assert 'hreflang="de" href="/de/404/"' in built.files["404/index.html"].decode()
     code, out, _ = cli("--root", str(root), "i18n", "status")
-    assert re.search(r"^de\s+1/101\s+0\s+100\s+\d+%$", out, re.M), out
+    assert re.search(r"^de\s+1/101\s+0\s+0\s+100\s+\d+%$", out, re.M), out
 
 
 def test_status_lists_outdated_and_missing(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
@@ -72,7 +72,7 @@ def test_status_lists_outdated_and_missing(make_project: Callable[..., Path], cl
     english.write_text(english.read_text() + "\nMore.\n")
     code, out, _ = cli("--root", str(root), "i18n", "status")
     assert code == 0
-    assert re.search(r"^zh\s+2/9\s+1\s+7\s+100%$", out, re.M), out
+    assert re.search(r"^zh\s+2/9\s+0\s+1\s+7\s+100%$", out, re.M), out
     assert "  zh/404: outdated" in out and "  ru/410: missing" in out
     page = build_site(root, search=False).files["translations/index.html"].decode()
     assert '<a href="/zh/404/">404</a>' in page
