@@ -28,7 +28,7 @@ _FILE_FIELDS = {
 _TERM_FIELDS = {
     "english": Field("str", "The English term.", True),
     "preferred": Field("str", "The word to write in this language.", True),
-    "avoid": Field("list[str]", "Words not to write for it (matched with any ending; English ones only outside English phrases)."),
+    "avoid": Field("list[str]", "Words not to write for it (matched with any ending; a word of the English term only outside English phrases)."),
     "pattern": Field("str", "Instead of `avoid`: a regular expression for the wrong wording (when a word is wrong only in one sense)."),
     "note": Field("str", "Why, for translators."),
 }
@@ -63,7 +63,7 @@ class Check:
 
     pattern: re.Pattern[str]
     message: str
-    english_word: bool = False  # an English word: not flagged inside an English phrase (a name)
+    english_word: bool = False  # the English term itself: not flagged inside an English phrase (a name)
 
 
 @dataclass(frozen=True)
@@ -113,7 +113,7 @@ def load_rules(root: Path, lang: Language) -> Rules | None:
         terms.append(term)
         message = f"write «{term.preferred}» ({term.english})" + (f": {term.note}" if term.note else "")
         for word in term.avoid:
-            english = bool(_LATIN_WORD.fullmatch(word))
+            english = bool(_LATIN_WORD.fullmatch(word)) and word.lower() in term.english.lower().split()
             checks.append(Check(_word_pattern(word), f"«{{found}}»: {message}", english))
         if "pattern" in entry:
             compiled = _compile(entry["pattern"], shown, line_of_key(text, "pattern", start=at), problems)
