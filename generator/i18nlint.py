@@ -166,7 +166,7 @@ def prose_lines(text: str) -> list[tuple[int, str]]:
         for index in range(1, end):
             value = _VALUE.match(lines[index])
             if value and value.group(1) not in _UNTRANSLATED_KEYS:
-                result.append((index + 1, value.group(2)))
+                result.append((index + 1, value.group(2).replace('\\"', '"')))
         start = end + 1
     fence = ""
     for index in range(start, len(lines)):
