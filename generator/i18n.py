@@ -414,7 +414,8 @@ def lint_command(root: Path, args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding)
     pages = len({f.path for f in findings})
-    print(f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {pages} page{'s' if pages != 1 else ''}", file=sys.stderr)
+    summary = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {pages} page{'s' if pages != 1 else ''}" if findings else "no findings"
+    print(summary, file=sys.stderr)
     return EXIT_FINDINGS if findings else 0
 
 
