@@ -312,39 +312,43 @@ class NoHistory(Exception):
 def english_version(root: Path, path: Path, wanted: str) -> tuple[str, str, str]:
     """(commit, date, text) of the newest version of an English page in the git history whose
     `source_hash` is `wanted`; NoHistory saying why when there is none."""
-    def git(*command: str, data: str | None = None) -> str:
-        try:
-            done = subprocess.run(["git", *command], cwd=root, input=data, capture_output=True, text=True, encoding="utf-8", errors="replace", check=False)
-        except FileNotFoundError:
-            raise NoHistory("git is not installed, and the English page's history is kept by git") from None
-        if done.returncode:
-            raise NoHistory(f"this copy of the project is not a git clone, and the English page's history is kept by git ({done.stderr.strip().splitlines()[-1] if done.stderr.strip() else 'git failed'})")
-        return done.stdout
-
-    top = Path(git("rev-parse", "--show-toplevel").strip())
+    top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
     relative = path.resolve().relative_to(top.resolve()).as_posix()
-    log = [line.split(" ", 1) for line in git("log", "--format=%H %cs", "--", relative).splitlines() if line]
+    log = [line.split(" ", 1) for line in _git(root, "log", "--format=%H %cs", "--", relative).decode().splitlines() if line]
     if log:
-        batch = git("cat-file", "--batch", data="".join(f"{commit}:{relative}\n" for commit, _ in log))
-        for (commit, date), text in zip(log, _batch_blobs(batch), strict=False):
+        batch = _git(root, "cat-file", "--batch", data="".join(f"{commit}:{relative}\n" for commit, _ in log).encode())
+        for (commit, date), blob in zip(log, _batch_blobs(batch), strict=False):
+            text = blob.decode("utf-8", errors="replace").removeprefix("\ufeff").replace("\r\n", "\n") if blob is not None else None
             if text is not None and _hash_of(text, relative) == wanted:
                 return commit, date, text
-    shallow = git("rev-parse", "--is-shallow-repository").strip() == "true"
+    shallow = _git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
     why = "this clone is shallow and holds only the latest commits: run `git fetch --unshallow`" if shallow else "it was stamped from a version never committed, or the stamp was edited by hand"
     raise NoHistory(f"no version of {relative} in the git history has source_hash '{wanted}': {why}")
 
 
-def _batch_blobs(output: str) -> list[str | None]:
+def _git(root: Path, *command: str, data: bytes | None = None) -> bytes:
+    """A git command's output in the project; NoHistory when git or the repository is missing."""
+    try:
+        done = subprocess.run(["git", *command], cwd=root, input=data, capture_output=True, check=False)
+    except FileNotFoundError:
+        raise NoHistory("git is not installed, and the English page's history is kept by git") from None
+    if done.returncode:
+        said = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
+        raise NoHistory(f"this copy of the project is not a git clone, and the English page's history is kept by git ({said[-1] if said else 'git failed'})")
+    return done.stdout
+
+
+def _batch_blobs(output: bytes) -> list[bytes | None]:
     """The contents `git cat-file --batch` printed, None for each missing object."""
-    blobs: list[str | None] = []
-    rest = output.encode("utf-8")
+    blobs: list[bytes | None] = []
+    rest = output
     while rest:
         header, _, rest = rest.partition(b"\n")
         if header.endswith(b" missing"):
             blobs.append(None)
             continue
         size = int(header.rsplit(b" ", 1)[1])
-        blobs.append(rest[:size].decode("utf-8", errors="replace"))
+        blobs.append(rest[:size])
         rest = rest[size + 1 :]
     return blobs
 
