@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .catalogs import catalog_path
 from .config import Language, SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .schema import Field, check_table, parse_toml
@@ -192,10 +193,34 @@ def _prose_of(match: re.Match[str]) -> str:
     return match.group("text") or _NEUTRAL
 
 
-def lint_text(text: str, path: str, rules: Rules) -> list[Problem]:
-    """Every finding in one page's text."""
+_PO_STRING = re.compile(r'^(msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt)?\s*"((?:[^"\\]|\\.)*)"\s*$')
+_PLACEHOLDER = re.compile(r"%(?:\(\w+\))?[sdif]|%%")
+
+
+def catalog_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of every translation in a .po file (msgstr lines and their
+    continuations, the header excepted), placeholders replaced by the neutral mark."""
+    result = []
+    keyword = ""
+    header = False
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _PO_STRING.match(line)
+        if match is None:
+            keyword = ""
+            continue
+        if match.group(1):
+            keyword = match.group(1)
+            if keyword == "msgid":
+                header = match.group(2) == ""
+        if keyword.startswith("msgstr") and not header:
+            result.append((number, _PLACEHOLDER.sub(_NEUTRAL, match.group(2).replace('\\"', '"'))))
+    return result
+
+
+def lint_text(text: str, path: str, rules: Rules, *, catalog: bool = False) -> list[Problem]:
+    """Every finding in one page's text (or, with `catalog`, in a .po file's translations)."""
     problems = []
-    for number, line in prose_lines(text):
+    for number, line in catalog_lines(text) if catalog else prose_lines(text):
         for check in rules.checks:
             for match in check.pattern.finditer(line):
                 if check.english_word and _kept_english(line, match.start(), match.end()):
@@ -215,7 +240,7 @@ def _kept_english(line: str, start: int, end: int) -> bool:
 
 
 def lint(config: SiteConfig, languages: list[Language]) -> list[Problem]:
-    """Findings in every page of these languages (those without rules have none)."""
+    """Findings in every page and the UI catalog of these languages (those without rules have none)."""
     problems = []
     for lang in languages:
         rules = load_rules(config.root, lang)
@@ -224,6 +249,9 @@ def lint(config: SiteConfig, languages: list[Language]) -> list[Problem]:
         for path in sorted((config.root / "content" / lang.code).glob("*.md")):
             shown = display_path(path, config.root)
             problems += lint_text(read_text(path, config.root), shown, rules)
+        catalog = catalog_path(config.root, lang)
+        if catalog.is_file():
+            problems += lint_text(read_text(catalog, config.root), display_path(catalog, config.root), rules, catalog=True)
     return sorted(set(problems))
 
 

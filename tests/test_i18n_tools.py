@@ -175,3 +175,15 @@ def test_stale_pot_is_reported(make_project: Callable[..., Path], cli: Cli, caps
     assert code == 0 and "locales/messages.pot:1: warning: out of date with the templates" in out
     assert cli("--root", str(root), "i18n", "extract")[0] == 0
     assert cli("--root", str(root), "i18n", "extract", "--check") == (0, "", "")
+
+
+def test_ui_strings_follow_the_same_rules(make_project: Callable[..., Path], cli: Cli) -> None:
+    root = make_project()
+    catalog = root / "locales/zh_Hans/LC_MESSAGES/messages.po"
+    text = catalog.read_text()
+    assert 'msgstr "非官方"' in text
+    catalog.write_text(text.replace('msgstr "非官方"', 'msgstr "非官方(%(x)s)"', 1))
+    line = catalog.read_text().split("\n").index('msgstr "非官方(%(x)s)"') + 1
+    code, out, _ = cli("--root", str(root), "i18n", "lint", "zh")
+    assert code == 1
+    assert f"locales/zh_Hans/LC_MESSAGES/messages.po:{line}: «方(»: ASCII parentheses in Chinese text: write （…）, with no spaces around them\n" in out
