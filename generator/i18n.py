@@ -213,6 +213,9 @@ def init(root: Path, args: argparse.Namespace) -> int:
     path = root / "locales" / babel / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
         raise InputError([Problem(display_path(path, root), 1, "already exists and is left alone: remove it, or add the language to site.toml by hand")])
+    folder = root / "content" / code
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Problem(display_path(folder, root), 1, "exists and is not a folder: it is left alone; move it away first")])
     likely = get_global("likely_subtags").get(locale.language, "")
     territory = locale.territory or (likely.split("_")[-1] if likely else locale.language.upper())
     toml = root / "site.toml"
@@ -224,7 +227,7 @@ def init(root: Path, args: argparse.Namespace) -> int:
     if template is not None:
         catalog.update(template, update_header_comment=False)
     _write_catalog(path, catalog, new=True)
-    (root / "content" / code).mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     temporary = toml.with_name(f".site.toml.{os.getpid()}")
     temporary.write_text(text + table, encoding="utf-8")
     os.replace(temporary, toml)
