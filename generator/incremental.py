@@ -60,7 +60,7 @@ class Session:
         content_paths = {r for r in rel if r.startswith("content/")}
         templates = {r.removeprefix("templates/") for r in rel if r.startswith("templates/")}
         locales = {r for r in rel if r.startswith("locales/")}
-        global_change = "site.toml" in rel or content_paths & {"content/specs.toml", "content/constants.toml"} or any(
+        global_change = "site.toml" in rel or content_paths & {"content/specs.toml", "content/constants.toml", "content/clients.json"} or any(
             t.startswith("static/") for t in templates
         )
         if self.built is None or global_change:
