@@ -21,7 +21,7 @@ from . import bodies, code_digest
 from .catalogs import compile_catalog, coverage, load_catalogs, template_path
 from .config import SiteConfig, load_config
 from .content import Content, load_content
-from .errors import InputError, Problem
+from .errors import InputError, Problem, line_of_key
 from .pagecache import PageCache, salt, tree_digest
 from .render import (
     check_templates,
@@ -129,7 +129,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
     watch = Stopwatch()
     with watch.lap("setup"):
         cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
-        config = load_config(root)
+        config = replace(load_config(root), date=site_date(root))
         if base_url is not None:
             config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     problems: list[Problem] = []
@@ -149,7 +149,7 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
             lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
             for lang in config.languages
         })
-        updated = site_date(root)
+        updated = config.date
         renderers.update({lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages})
         for renderer in renderers.values():  # compiled here once, not in every worker
             try:
@@ -213,11 +213,25 @@ def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | Non
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
-    )
+    ) + expired_registrations(config, content)
     return Built(
         files=sink if isinstance(sink, Memory) else {}, names=tuple(sorted(sink.digests)), config=config, content=content,
         linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers, laps=tuple(watch.laps),
     )
+
+
+def expired_registrations(config: SiteConfig, content: Content) -> tuple[Problem, ...]:
+    """A warning for each temporary registration whose expiry date has passed by the build date:
+    the IANA registry may have extended or removed it, and the facts file should say which."""
+    warnings = []
+    for number, code in sorted(content.codes.items()):
+        for meaning in code.meanings:
+            if config.expired(meaning.expires):
+                text = (config.root / code.path).read_text(encoding="utf-8")
+                warnings.append(Problem(code.path, line_of_key(text, "expires"), (
+                    f"warning: the temporary registration of {number} expired on {meaning.expires}, before the build date "
+                    f"{config.date}; check the IANA registry and record the extension (expires, with a source) or the removal")))
+    return tuple(warnings)
 
 
 def page_salt(root: Path, config: SiteConfig, renderers: dict, translations: dict) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,11 @@ class SiteConfig:
     repo_url: str = ""
     max_code: int = 599
     search: bool = True
+    date: dt.date | None = None  # the build date (SOURCE_DATE_EPOCH or the last commit), set by the build
+
+    def expired(self, expires: str) -> bool:
+        """Whether a temporary registration's expiry date lies before the build date."""
+        return bool(expires) and self.date is not None and dt.date.fromisoformat(expires) < self.date
 
     def language(self, code: str) -> Language:
         """The language with this content code."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from collections.abc import Callable
@@ -26,6 +27,15 @@ CODE_FIELDS = {
     "cacheable": Field("bool", "Heuristically cacheable by default (RFC 9110 §15.1).", True),
     "body": Field("bool", "Whether a response with this code may carry content.", True),
     "meaning": Field("list[table]", "One or more meanings; the first titles the page.", True),
+    "source": Field("list[table]", "What the pages' claims rest on: specification sections, vendors' pages, library files."),
+    "reviewed": Field("str", "The date (YYYY-MM-DD) the pages were last checked against the sources."),
+}
+
+SOURCE_FIELDS = {
+    "spec": Field("str", "A key of content/specs.toml (with `section`)."),
+    "section": Field("str", "The section of `spec` cited."),
+    "title": Field("str", "The cited document's own title, with the version for library files (with `url`)."),
+    "url": Field("str", "The https:// address of the cited page or file, at a fixed version where it has one."),
 }
 
 MEANING_FIELDS = {
@@ -96,6 +106,17 @@ class Meaning:
 
 @picklable
 @dataclass(frozen=True, slots=True)
+class Source:
+    """One document a code's pages rest on: a specification section, or a titled page or file."""
+
+    title: str
+    url: str
+    spec: str = ""
+    section: str = ""
+
+
+@picklable
+@dataclass(frozen=True, slots=True)
 class Code:
     """Language-neutral facts about one status code."""
 
@@ -105,6 +126,8 @@ class Code:
     body: bool
     meanings: tuple[Meaning, ...]
     path: str
+    sources: tuple[Source, ...] = ()
+    reviewed: str = ""
 
     @property
     def klass(self) -> str:
@@ -331,6 +354,10 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 
     ids = [m.id for m in meanings if m.id]
     for dup in {i for i in ids if ids.count(i) > 1}:
         problems.append(Problem(path, 1, f"meaning id '{dup}' is used twice"))
+    sources = _sources(data.get("source", []), specs, path=path, text=text, problems=problems)
+    reviewed = data.get("reviewed", "")
+    if reviewed and not _is_date(reviewed):
+        problems.append(Problem(path, line_of_key(text, "reviewed"), f"reviewed '{reviewed}' must be a date as YYYY-MM-DD"))
     if problems:
         raise InputError(problems)
     return Code(
@@ -340,7 +367,57 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 
         body=data["body"],
         meanings=tuple(meanings),
         path=path,
+        sources=tuple(sources),
+        reviewed=reviewed,
     )
+
+
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str, text: str, problems: list[Problem]) -> list[Source]:
+    """The [[source]] tables of a facts file: a specification section, or a title and an https URL."""
+    starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[source]]"]
+    sources = []
+    seen: set[str] = set()
+    for index, table in enumerate(tables):
+        at = starts[index] if index < len(starts) else 1
+        found = check_table(table, SOURCE_FIELDS, path=path, text=text, line=at, where=f"source {index + 1}")
+        source: Source | None = None
+        if not found:
+            if "spec" in table:
+                spec = specs.get(table["spec"])
+                if set(table) != {"spec", "section"}:
+                    found.append(Problem(path, at, "a specification source has exactly 'spec' and 'section'"))
+                elif spec is None:
+                    if specs:
+                        found.append(Problem(path, line_of_key(text, "spec", start=at), f"spec '{table['spec']}' is not in content/specs.toml"))
+                elif table["section"] not in spec.sections:
+                    found.append(Problem(path, line_of_key(text, "section", start=at), f"section '{table['section']}' of {spec.name} is not in content/specs.toml"))
+                else:
+                    section = table["section"]
+                    source = Source(title=spec.sections[section], url=spec.section_url(section), spec=spec.name, section=section)
+            elif set(table) != {"title", "url"}:
+                found.append(Problem(path, at, "a source is either 'spec' and 'section', or 'title' and 'url'"))
+            elif not table["url"].startswith("https://") or any(c.isspace() for c in table["url"]):
+                found.append(Problem(path, line_of_key(text, "url", start=at), "source url must be an https:// URL"))
+            else:
+                source = Source(title=table["title"], url=table["url"])
+        if source is not None and source.url in seen:
+            found.append(Problem(path, at, f"source {source.url} is listed twice"))
+        problems += found
+        if source is not None and not found:
+            seen.add(source.url)
+            sources.append(source)
+    return sources
 
 
 def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bool, path: str, text: str, line: int) -> list[Problem]:
@@ -366,7 +443,7 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
             problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
-    if status == "temporary" and not re.match(r"^\d{4}-\d{2}-\d{2}$", table.get("expires", "")):
+    if status == "temporary" and not _is_date(table.get("expires", "")):
         problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
         problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))

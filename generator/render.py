@@ -336,9 +336,13 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
                 "specification": content.specs[m.spec].section_url(m.section) if m.spec else None,
                 "source": m.source or None,
                 "former_phrases": list(m.former),
+                "expires": m.expires or None,
+                "expired": badge.expired,
             }
-            for m in code.meanings
+            for m, badge in zip(code.meanings, ref.badges, strict=True)
         ],
+        "sources": [{"title": s.title, "url": s.url} for s in code.sources],
+        "reviewed": code.reviewed or None,
         "constants": {f.key: f.codes.get(number) for f in content.frameworks},
         "translation": linked.states[(lang.code, str(number))],
         "clients": clients.data(number) if clients else None,

@@ -42,6 +42,7 @@ class Badge:
     status: str
     vendor: str = ""
     expires: str = ""
+    expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
 @picklable
@@ -164,7 +165,7 @@ def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: di
             assert page is not None  # load_content guarantees the default-language page
             local = page.meta.get("phrase", "") if lang.code != default else ""
             if number not in badges:
-                badges[number] = tuple(Badge(m.status, m.vendor, m.expires) for m in code.meanings)
+                badges[number] = tuple(Badge(m.status, m.vendor, m.expires, config.expired(m.expires)) for m in code.meanings)
             refs[lang.code][number] = CodeRef(
                 code=number,
                 klass=code.klass,
@@ -307,7 +308,9 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         code=code,
         ref=own[number],
         class_title=_class_title(content, lang.code, default, code.klass),
-        meanings=_meanings(code, content, lang, default),
+        meanings=_meanings(code, content, lang, default, config),
+        sources=code.sources,
+        reviewed=code.reviewed,
         related=[own[c] for c in code.related],
         referenced_by=[own[c] for c in index.referenced_by[number]],
         previous=own[index.numbers[position - 1]] if position else None,
@@ -324,7 +327,7 @@ def _class_title(content: Content, lang: str, default: str, klass: str) -> str:
     return page.meta["title"] if page else klass
 
 
-def _meanings(code: Code, content: Content, lang: Language, default: str) -> list[dict[str, Any]]:
+def _meanings(code: Code, content: Content, lang: Language, default: str, config: SiteConfig) -> list[dict[str, Any]]:
     """Each meaning with its translated phrase and the exact specification section it links."""
     page = content.page(lang.code, str(code.code))
     result = []
@@ -339,5 +342,6 @@ def _meanings(code: Code, content: Content, lang: Language, default: str) -> lis
             "spec": spec,
             "section_title": spec.sections.get(meaning.section, "") if spec else "",
             "spec_url": spec.section_url(meaning.section) if spec else "",
+            "expired": config.expired(meaning.expires),
         })
     return result
