@@ -53,6 +53,20 @@ class Row:
     client: Client
     cells: tuple[tuple[tuple[str, Any], ...] | None, ...]
 
+    @property
+    def label(self) -> tuple[str, ...]:
+        """The client's name in pieces a narrow column may break between."""
+        return breakable(self.client.name)
+
+
+_BREAK = re.compile(r"(?<=[._])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def breakable(name: str) -> tuple[str, ...]:
+    """'HTTPError' -> ('HTTP', 'Error'), 'urllib.request' -> ('urllib.', 'request'): where a phone's
+    narrow table column may wrap a long identifier (the template puts <wbr> between the pieces)."""
+    return tuple(piece for piece in _BREAK.split(name) if piece)
+
 
 @picklable
 @dataclass(frozen=True, slots=True)
@@ -118,9 +132,9 @@ def cell(seen: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
         if seen.get("resolved") is False:
             tokens.append(("misresolved", True))
         if "error" in seen:
-            tokens.append(("error", seen["error"]))
+            tokens.append(("error", breakable(seen["error"])))
     elif "error" in seen:
-        tokens.append(("error", seen["error"]))
+        tokens.append(("error", breakable(seen["error"])))
     else:
         tokens.append(("status", seen["status"]))
     if "requests" in seen:

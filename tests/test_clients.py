@@ -95,8 +95,10 @@ def test_the_code_page_shows_the_table(path: str, heading: str, column: str, chr
     assert f'<th scope="row">{chromium}</th>' in rows[8]
     # curl without -L returns the 301; urllib3 resends a POST with its body (measured)
     assert "<td><strong>301</strong></td>" in rows[0]
-    assert "→&nbsp;POST" in rows[4].split("<td>")[2]
-    assert "curl 7.88.1" in section or "curl " in section
+    assert rows[4].split("<td>")[2].startswith("→ POST<br>")
+    assert "<code>HTTP<wbr>Error</code>" in rows[5].split("<td>")[3]  # urllib.request raises without Location
+    for product, version in load_clients(ROOT).products():
+        assert f"{product} {version}" in section
 
 
 def test_every_measured_page_has_the_table_and_its_json_twin_the_data() -> None:

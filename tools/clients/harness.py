@@ -33,12 +33,14 @@ class Client:
     product: str  # what the version is the version of
     command: tuple[str, ...]
     navigation: bool = False  # a browser tab: no HEAD, no Expect; a second navigation tests caching
+    browser: bool = False  # would ask a person for credentials: a 401 challenge is not measured headless
 
     def plan(self, code: int) -> list[Probe]:
         """The probes this client runs for `code`."""
+        own = [p for p in probes(code) if not (self.browser and code == 401 and p.name == "get")]
         if not self.navigation:
-            return probes(code)
-        own = [p for p in probes(code) if p.name not in ("head", "expect")]
+            return own
+        own = [p for p in own if p.name not in ("head", "expect")]
         return own + (list(CACHE_PROBES) if code >= 200 else [])
 
 
@@ -52,8 +54,8 @@ CLIENTS = (
     Client("urllib", "urllib.request", "Python", (*PY, "tools.clients.py_driver", "urllib")),
     Client("node", "Node.js fetch", "Node.js", ("node", str(HERE / "node_fetch.mjs"))),
     Client("java", "Java HttpClient", "Java", ("java", str(HERE / "JavaHttpClient.java"))),
-    Client("chromium", "Chromium navigation", "Chromium", (*PY, "tools.clients.chromium_driver", "nav"), navigation=True),
-    Client("chromium-fetch", "Chromium fetch()", "Chromium", (*PY, "tools.clients.chromium_driver", "fetch")),
+    Client("chromium", "Chromium navigation", "Chromium", (*PY, "tools.clients.chromium_driver", "nav"), navigation=True, browser=True),
+    Client("chromium-fetch", "Chromium fetch()", "Chromium", (*PY, "tools.clients.chromium_driver", "fetch"), browser=True),
 )
 
 
