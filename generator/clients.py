@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, did_you_mean
-from .slotted import picklable
 
 PATH = Path("content") / "clients.json"
 # The exchanges, in the order of the table's columns; the cache probes make a sentence instead.
@@ -34,7 +33,6 @@ FIELDS: dict[str, tuple[type, ...]] = {
 CLIENT_FIELDS = ("key", "name", "product", "version")
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Client:
     """One measured client and the version measured."""
@@ -45,7 +43,6 @@ class Client:
     version: str
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Row:
     """One client's cells, one per column (None where the client cannot make that exchange)."""
@@ -68,7 +65,6 @@ def breakable(name: str) -> tuple[str, ...]:
     return tuple(piece for piece in _BREAK.split(name) if piece)
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Table:
     """What a code page shows: the columns (probe names), a row per client, the browser's cache."""
@@ -80,7 +76,6 @@ class Table:
     products: tuple[tuple[str, str], ...]  # (product, version) of every client
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Clients:
     """The whole file, checked."""
