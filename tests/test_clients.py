@@ -120,6 +120,13 @@ def test_the_home_page_names_the_versions() -> None:
         assert f"{product} {version}" in note
 
 
+def test_the_readme_names_the_measured_versions() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Client behaviour") :].split("\n## ")[0]
+    for product, version in load_clients(ROOT).products():
+        assert version in section and product.split(".")[0] in section, (product, version)
+
+
 @pytest.mark.browser
 def test_the_measurements_still_hold() -> None:
     """Every client again, against a fresh server: any behaviour or version that differs from the
