@@ -103,8 +103,10 @@ def observe(code: int, probe: str, result: dict[str, Any], hits: list[Hit], firs
     if probe.startswith("cache"):
         return {"reused": len(starts) == 1} if starts else {"requests": 0}
     seen: dict[str, Any] = {"error": _error(result["error"])} if "error" in result else {"status": result["status"]}
-    if len(starts) != 1:
-        seen["requests"] = len(starts) if steady or len(starts) < 2 else "varies"
+    if not steady:
+        seen["requests"] = "varies"
+    elif len(starts) != 1:
+        seen["requests"] = len(starts)
     if others:
         seen["follow"] = others[0].method
         if first_method == "POST":

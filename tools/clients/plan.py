@@ -20,9 +20,9 @@ ROOT = Path(__file__).resolve().parents[2]
 UNKNOWN = (199, 299, 399)
 RETRY_AFTER = (413, 429, 502, 503, 504)  # answered once without and once with Retry-After
 BODY = b"hello"  # every response's content, also where none is allowed (204, 205, 304, HEAD)
-# Counts no run can promise, recorded as "varies": Chromium resends a request answered 408 when it
-# considers the connection reused, which depends on the sockets its predictor opened beforehand
-# (2, 3 and 4 requests seen in four runs).
+# Request counts no run can promise, always recorded as "varies": Chromium resends a request
+# answered 408 when it considers the connection reused, which depends on the sockets its predictor
+# opened beforehand (1, 2, 3 and 4 requests seen in six runs).
 UNSTABLE_COUNTS = frozenset({("chromium", 408, "get")})
 MAX_REQUESTS = 10  # the server answers at most this many requests per probe; then it closes
 

@@ -141,6 +141,7 @@ class Server(socketserver.ThreadingTCPServer):
 
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128  # ten clients and a browser's pre-connections at once
 
     def __init__(self) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)
