@@ -24,6 +24,7 @@ from jinja2 import nodes
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
+from .clients import Clients, load_clients
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
@@ -262,8 +263,8 @@ def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     return rows
 
 
-def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int) -> dict[str, Any]:
-    """One code's data as published in /404.json."""
+def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int, clients: Clients | None = None) -> dict[str, Any]:
+    """One code's data as published in /404.json; `clients`: content/clients.json, if any."""
     code = content.codes[number]
     ref = linked.refs[lang.code][number]
     return {
@@ -292,6 +293,7 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
         "reviewed": code.reviewed or None,
         "constants": {f.key: f.codes.get(number) for f in content.frameworks},
         "translation": linked.states[(lang.code, str(number))],
+        "clients": clients.data(number) if clients else None,
     }
 
 
@@ -300,7 +302,7 @@ def codes_json(config: SiteConfig, content: Content, linked: Linked, routes: Rou
     exactly what _json({"language": ..., "codes": [each code_json]}) writes (keys sorted, compact)."""
     yield b'{"codes":['
     for i, number in enumerate(sorted(content.codes)):
-        item = _json(code_json(linked, content, lang, routes, config.default_language, number))
+        item = _json(code_json(linked, content, lang, routes, config.default_language, number, load_clients(config.root)))
         yield (b"," + item[:-1]) if i else item[:-1]
     yield b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
 
@@ -315,7 +317,7 @@ def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes:
     if not key.isdigit():
         return []
     prefix = f"{lang.prefix}/" if lang.prefix else ""
-    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key))))]
+    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key), load_clients(config.root))))]
 
 
 def _json(data: Any) -> bytes:
