@@ -18,7 +18,7 @@ from typing import Any
 from babel.support import NullTranslations
 
 from . import bodies, code_digest
-from .catalogs import compile_catalog, coverage, load_catalogs, template_path
+from .catalogs import compile_catalog, coverage, load_catalogs, load_template
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import InputError, Problem
@@ -231,13 +231,7 @@ def page_salt(root: Path, config: SiteConfig, renderers: dict, translations: dic
 
 def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
     """The extracted .pot, if present, to measure coverage against."""
-    from babel.messages.pofile import read_po
-
-    path = template_path(root)
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return read_po(handle)
+    return load_template(root)
 
 
 def robots(routes: Routes) -> bytes:

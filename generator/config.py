@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,6 +122,6 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
 def load_config(root: Path) -> SiteConfig:
     """Read and parse `site.toml` in the project root."""
     path = root / "site.toml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError([Problem("site.toml", 1, "file not found: the project root needs a site.toml")])
     return parse_config(read_text(path, root), root=root)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +15,7 @@ from .frontmatter import Document, parse_document
 from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
 from .slotted import picklable
-from .textfile import compress_texts, pack, prefetch, read_text, unpack
+from .textfile import compress_texts, list_folder, pack, prefetch, read_text, unpack
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -185,16 +185,6 @@ PARALLEL_FILES = 600  # below this, forking workers costs more than it saves
 PARALLEL_PREPARED = 120  # the same when each page is also rendered (Markdown costs ~10x the parsing)
 
 
-def _entries(directory: Path) -> list[Path]:
-    """Everything in `directory`, sorted by name ([] when it does not exist)."""
-    try:
-        with os.scandir(directory) as found:
-            names = sorted(entry.name for entry in found)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [directory / name for name in names]
-
-
 def _load_files(load: Callable[[Any], Any], items: list[Any], jobs: int, *, path: Callable[[Any], Path] = lambda item: item, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
     """(loaded value or None, problems) for each item (`path(item)` is its file), in order; on
     every core for many files. `meanwhile` runs in this process while the workers load (see
@@ -233,15 +223,15 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    code_paths = _entries(root / "content" / "codes")
-    loaded = _load_files(lambda path: load_code(path, root, specs or {}, config.max_code), code_paths, jobs)
+    code_paths = list_folder(root / "content" / "codes", root)
+    loaded = _load_files(lambda path: load_code(path, root, specs, config.max_code), code_paths, jobs)
     for path, (code, found) in zip(code_paths, loaded, strict=True):
         problems += found
         if code is None:
             continue
         stem = path.name.split(".")[0]
         if stem != str(code.code):
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, root)
             problems.append(Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'"))
         if code.code in seen:
             problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {seen[code.code]}"))
@@ -251,7 +241,7 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
-    page_paths = [(lang.code, path) for lang in config.languages for path in _entries(root / "content" / lang.code)]
+    page_paths = [(lang.code, path) for lang in config.languages for path in list_folder(root / "content" / lang.code, root)]
     compress_texts(len(page_paths))
 
     def load(item: tuple[str, Path]) -> tuple[Page, Any]:
@@ -307,7 +297,7 @@ def load_specs(root: Path) -> dict[str, Spec]:
     return specs
 
 
-def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Parse one `content/codes/<code>.toml`."""
     data = parse_toml(text, path=path)
     problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
@@ -343,7 +333,7 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 
     )
 
 
-def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bool, path: str, text: str, line: int) -> list[Problem]:
+def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int) -> list[Problem]:
     """Rules that tie a meaning's keys to its status."""
     problems = []
 
@@ -361,13 +351,15 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
         for key in ("spec", "section"):
             if key not in table:
                 problems.append(Problem(path, line, f"a {status} meaning needs '{key}'"))
-        spec = specs.get(table.get("spec", ""))
-        if "spec" in table and spec is None and specs:
+        spec = specs.get(table.get("spec", "")) if specs is not None else None
+        if "spec" in table and spec is None and specs is not None:  # None: specs.toml failed, as reported
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
             problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
     if status == "temporary" and not re.match(r"^\d{4}-\d{2}-\d{2}$", table.get("expires", "")):
         problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    elif "expires" in table and not _is_date(table["expires"]):
+        problems.append(Problem(path, at("expires"), f"expires '{table['expires']}' is not a date as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
         problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))
     source = table.get("source", "")
@@ -376,7 +368,15 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
     return problems
 
 
-def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    try:
+        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None and bool(date.fromisoformat(text))
+    except ValueError:
+        return False
+
+
+def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     if path.suffix != ".toml":
@@ -451,12 +451,15 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
 
 
 def present_files(root: Path) -> frozenset[str]:
-    """Every facts and page file under content/, as 'codes/404.toml' or 'en/404.md'."""
+    """Every entry of the facts and language folders, as 'codes/404.toml' or 'en/404.md' (one
+    that is not a readable file too: its loader reports it, so it is not also 'missing')."""
     found = []
-    for folder in _entries(root / "content"):
-        for path in _entries(folder):
-            if path.is_file():
-                found.append(f"{folder.name}/{path.name}")
+    for folder in list_folder(root / "content", root):
+        try:
+            entries = list_folder(folder, root)
+        except InputError:  # a folder the loaders refuse, or no concern of theirs
+            continue
+        found += [f"{folder.name}/{path.name}" for path in entries]
     return frozenset(found)
 
 
