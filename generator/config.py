@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -11,7 +12,6 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import InputError, Problem, line_of_key
 from .schema import Field, check_table, parse_toml
-from .slotted import picklable
 from .textfile import read_text
 
 SITE_FIELDS = {
@@ -33,7 +33,6 @@ LANGUAGE_FIELDS = {
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Language:
     """One language of the site and all the spellings of its locale."""
@@ -61,6 +60,11 @@ class SiteConfig:
     repo_url: str = ""
     max_code: int = 599
     search: bool = True
+    date: dt.date | None = None  # the build date (SOURCE_DATE_EPOCH or the last commit), set by the build
+
+    def expired(self, expires: str) -> bool:
+        """Whether a temporary registration's expiry date lies before the build date."""
+        return bool(expires) and self.date is not None and dt.date.fromisoformat(expires) < self.date
 
     def language(self, code: str) -> Language:
         """The language with this content code."""

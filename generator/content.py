@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .config import SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
-from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
-from .slotted import picklable
-from .textfile import compress_texts, list_folder, pack, prefetch, read_text, unpack
+from .textfile import list_folder, read_text
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -26,6 +23,15 @@ CODE_FIELDS = {
     "cacheable": Field("bool", "Heuristically cacheable by default (RFC 9110 §15.1).", True),
     "body": Field("bool", "Whether a response with this code may carry content.", True),
     "meaning": Field("list[table]", "One or more meanings; the first titles the page.", True),
+    "source": Field("list[table]", "What the pages' claims rest on: specification sections, vendors' pages, library files."),
+    "reviewed": Field("str", "The date (YYYY-MM-DD) the pages were last checked against the sources."),
+}
+
+SOURCE_FIELDS = {
+    "spec": Field("str", "A key of content/specs.toml (with `section`)."),
+    "section": Field("str", "The section of `spec` cited."),
+    "title": Field("str", "The cited document's own title, with the version for library files (with `url`)."),
+    "url": Field("str", "The https:// address of the cited page or file, at a fixed version where it has one."),
 }
 
 MEANING_FIELDS = {
@@ -63,7 +69,6 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
@@ -78,7 +83,6 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
@@ -94,7 +98,16 @@ class Meaning:
     expires: str = ""
 
 
-@picklable
+@dataclass(frozen=True, slots=True)
+class Source:
+    """One document a code's pages rest on: a specification section, or a titled page or file."""
+
+    title: str
+    url: str
+    spec: str = ""
+    section: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Code:
     """Language-neutral facts about one status code."""
@@ -105,6 +118,8 @@ class Code:
     body: bool
     meanings: tuple[Meaning, ...]
     path: str
+    sources: tuple[Source, ...] = ()
+    reviewed: str = ""
 
     @property
     def klass(self) -> str:
@@ -122,7 +137,6 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Framework:
     """One library's constants for status codes."""
@@ -136,7 +150,6 @@ class Framework:
     aliases: dict[int, str]
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
@@ -145,22 +158,16 @@ class Page:
     key: str
     path: str
     meta: dict[str, Any]
-    packed_body: bytes | str  # the Markdown body, compressed on a large site (textfile.pack)
+    body: str  # the Markdown body
     body_line: int
     meta_text: str  # the front matter's text, for locating a key's line
 
     @property
-    def body(self) -> str:
-        """The Markdown body."""
-        return unpack(self.packed_body)
-
-    @property
     def source_hash(self) -> str:
         """The default-language version this translation was made from ('' if unknown)."""
-        return self.meta.get("source_hash", "")
+        return str(self.meta.get("source_hash", ""))
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Content:
     """All of `content/`, loaded and checked."""
@@ -181,52 +188,15 @@ def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
     return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
 
 
-PARALLEL_FILES = 600  # below this, forking workers costs more than it saves
-PARALLEL_PREPARED = 120  # the same when each page is also rendered (Markdown costs ~10x the parsing)
-
-
-def _load_files(load: Callable[[Any], Any], items: list[Any], jobs: int, *, path: Callable[[Any], Path] = lambda item: item, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
-    """(loaded value or None, problems) for each item (`path(item)` is its file), in order; on
-    every core for many files. `meanwhile` runs in this process while the workers load (see
-    parallel.run_all)."""
-
-    def one(item: Any) -> tuple[Any, tuple[Problem, ...]]:
-        try:
-            return load(item), ()
-        except InputError as error:
-            return None, tuple(error.problems)
-
-    def some(part: list[Any]) -> list[tuple[Any, tuple[Problem, ...]]]:
-        prefetch(path(item) for item in part)
-        return [one(item) for item in part]
-
-    if jobs <= 1 or len(items) < threshold:
-        if meanwhile is not None:
-            meanwhile()
-        return some(items)
-    parts = chunks(list(range(len(items))), jobs)
-    results: list[Any] = [None] * len(items)
-    for part, loaded in zip(parts, run_all(lambda i: some([items[j] for j in parts[i]]), len(parts), jobs, meanwhile), strict=True):
-        for j, result in zip(part, loaded, strict=True):
-            results[j] = result
-    return results
-
-
-def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page], Any] | None = None, prepared: dict[tuple[str, str], Any] | None = None, meanwhile: Callable[[], None] | None = None) -> Content:
-    """Read and check everything under `content/`; raise InputError listing every problem.
-    With `jobs` > 1 the files of a large site are read and parsed on every core. `prepare(page)`
-    runs where each page is loaded (in the workers: the build renders Markdown there), its
-    results going to `prepared`; `meanwhile` runs once in this process while the pages load
-    (always, even when loading finds problems)."""
+def load_content(config: SiteConfig) -> Content:
+    """Read and check everything under `content/`; raise InputError listing every problem."""
     root = config.root
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    code_paths = list_folder(root / "content" / "codes", root)
-    loaded = _load_files(lambda path: load_code(path, root, specs, config.max_code), code_paths, jobs)
-    for path, (code, found) in zip(code_paths, loaded, strict=True):
-        problems += found
+    for path in list_folder(root / "content" / "codes", root):
+        code = _collect(problems, load_code, path, root, specs, config.max_code)
         if code is None:
             continue
         stem = path.name.split(".")[0]
@@ -241,22 +211,11 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
-    page_paths = [(lang.code, path) for lang in config.languages for path in list_folder(root / "content" / lang.code, root)]
-    compress_texts(len(page_paths))
-
-    def load(item: tuple[str, Path]) -> tuple[Page, Any]:
-        page = load_page(item[1], root, item[0], default=item[0] == config.default_language)
-        return page, prepare(page) if prepare is not None else None
-
-    threshold = PARALLEL_PREPARED if prepare is not None else PARALLEL_FILES
-    loaded = _load_files(load, page_paths, jobs, path=lambda item: item[1], threshold=threshold, meanwhile=meanwhile)
-    for result, found in loaded:
-        problems += found
-        if result is not None:
-            page, extra = result
-            pages[(page.lang, page.key)] = page
-            if prepared is not None and extra is not None:
-                prepared[(page.lang, page.key)] = extra
+    for lang in config.languages:
+        for path in list_folder(root / "content" / lang.code, root):
+            page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
+            if page is not None:
+                pages[(page.lang, page.key)] = page
     content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
     problems += check_content(content, config)
     if problems:
@@ -321,6 +280,10 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code:
     ids = [m.id for m in meanings if m.id]
     for dup in {i for i in ids if ids.count(i) > 1}:
         problems.append(Problem(path, 1, f"meaning id '{dup}' is used twice"))
+    sources = _sources(data.get("source", []), specs, path=path, text=text, problems=problems)
+    reviewed = data.get("reviewed", "")
+    if reviewed and not _is_date(reviewed):
+        problems.append(Problem(path, line_of_key(text, "reviewed"), f"reviewed '{reviewed}' must be a date as YYYY-MM-DD"))
     if problems:
         raise InputError(problems)
     return Code(
@@ -330,7 +293,57 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code:
         body=data["body"],
         meanings=tuple(meanings),
         path=path,
+        sources=tuple(sources),
+        reviewed=reviewed,
     )
+
+
+def _is_date(text: str) -> bool:
+    """True for a real calendar date written YYYY-MM-DD."""
+    if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+        return False
+    try:
+        dt.date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, path: str, text: str, problems: list[Problem]) -> list[Source]:
+    """The [[source]] tables of a facts file: a specification section, or a title and an https URL."""
+    starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[source]]"]
+    sources = []
+    seen: set[str] = set()
+    for index, table in enumerate(tables):
+        at = starts[index] if index < len(starts) else 1
+        found = check_table(table, SOURCE_FIELDS, path=path, text=text, line=at, where=f"source {index + 1}")
+        source: Source | None = None
+        if not found:
+            if "spec" in table:
+                spec = specs.get(table["spec"]) if specs is not None else None
+                if set(table) != {"spec", "section"}:
+                    found.append(Problem(path, at, "a specification source has exactly 'spec' and 'section'"))
+                elif spec is None:
+                    if specs is not None:  # None: specs.toml failed to load, as reported
+                        found.append(Problem(path, line_of_key(text, "spec", start=at), f"spec '{table['spec']}' is not in content/specs.toml"))
+                elif table["section"] not in spec.sections:
+                    found.append(Problem(path, line_of_key(text, "section", start=at), f"section '{table['section']}' of {spec.name} is not in content/specs.toml"))
+                else:
+                    section = table["section"]
+                    source = Source(title=spec.sections[section], url=spec.section_url(section), spec=spec.name, section=section)
+            elif set(table) != {"title", "url"}:
+                found.append(Problem(path, at, "a source is either 'spec' and 'section', or 'title' and 'url'"))
+            elif not table["url"].startswith("https://") or any(c.isspace() for c in table["url"]):
+                found.append(Problem(path, line_of_key(text, "url", start=at), "source url must be an https:// URL"))
+            else:
+                source = Source(title=table["title"], url=table["url"])
+        if source is not None and source.url in seen:
+            found.append(Problem(path, at, f"source {source.url} is listed twice"))
+        problems += found
+        if source is not None and not found:
+            seen.add(source.url)
+            sources.append(source)
+    return sources
 
 
 def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int) -> list[Problem]:
@@ -356,8 +369,8 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, seve
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
             problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
-    if status == "temporary" and not re.match(r"^\d{4}-\d{2}-\d{2}$", table.get("expires", "")):
-        problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    if status == "temporary" and "expires" not in table:
+        problems.append(Problem(path, line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
     elif "expires" in table and not _is_date(table["expires"]):
         problems.append(Problem(path, at("expires"), f"expires '{table['expires']}' is not a date as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
@@ -366,14 +379,6 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, seve
     if source and not source.startswith("https://"):
         problems.append(Problem(path, at("source"), "source must be an https:// URL"))
     return problems
-
-
-def _is_date(text: str) -> bool:
-    """True for a real calendar date written YYYY-MM-DD."""
-    try:
-        return re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) is not None and bool(date.fromisoformat(text))
-    except ValueError:
-        return False
 
 
 def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
@@ -397,7 +402,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
                 problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
     if problems:
         raise InputError(problems)
-    return Page(lang=lang, key=key, path=path, meta=document.meta, packed_body=pack(document.body), body_line=document.body_line, meta_text=document.meta_text)
+    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, meta_text=document.meta_text)
 
 
 def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:

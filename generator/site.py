@@ -4,7 +4,6 @@ cross-link, back-link, translation state and alternate decided before any templa
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,25 +14,16 @@ from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
-from .slotted import picklable
-from .textfile import unpack
 
 SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
 
 
 def source_hash(page: Page) -> str:
     """The version of a default-language page that translations record (12 hex digits)."""
-    return _source_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.packed_body)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _source_hash(title: str, summary: str, packed_body: bytes | str) -> str:
-    """(Cached: the dev server recomputes every page's state after each edit.)"""
-    words = "\n".join([title, summary, unpack(packed_body).strip()])
+    words = "\n".join([page.meta.get("title", ""), page.meta.get("summary", ""), page.body.strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
@@ -41,9 +31,9 @@ class Badge:
     status: str
     vendor: str = ""
     expires: str = ""
+    expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
@@ -63,7 +53,6 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Alternate:
     """The same page in another language."""
@@ -74,7 +63,6 @@ class Alternate:
     state: str
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Library:
     """What a code page shows of a framework in its constants table. (Not the Framework itself:
@@ -84,7 +72,6 @@ class Library:
     api: str
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
@@ -96,7 +83,6 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
@@ -105,10 +91,8 @@ class Index:
     refs: dict[str, dict[int, CodeRef]]
     referenced_by: dict[int, tuple[int, ...]]
     numbers: tuple[int, ...]
-    users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
 
 
-@picklable
 @dataclass(frozen=True, slots=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
@@ -144,26 +128,20 @@ def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, 
     return states
 
 
-def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: dict[str, dict[int, CodeRef]] | None = None, changed: set[tuple[str, str]] | frozenset = frozenset()) -> dict[str, dict[int, CodeRef]]:
-    """Every code as shown in each language. With the `previous` refs, only the codes of the
-    `changed` (language, key) pages are made anew (the dev server, after an edit)."""
+def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str, dict[int, CodeRef]]:
+    """Every code as shown in each language."""
     default = config.default_language
     badges: dict[int, tuple[Badge, ...]] = {}
     refs: dict[str, dict[int, CodeRef]] = {}
     for lang in config.languages:
         refs[lang.code] = {}
-        before = previous.get(lang.code, {}) if previous is not None else {}
         for number, code in sorted(content.codes.items()):
             key = str(number)
-            kept = before.get(number)
-            if kept is not None and (lang.code, key) not in changed and (default, key) not in changed:
-                refs[lang.code][number] = kept
-                continue
             page = content.page(lang.code, key) or content.page(default, key)
             assert page is not None  # load_content guarantees the default-language page
             local = page.meta.get("phrase", "") if lang.code != default else ""
             if number not in badges:
-                badges[number] = tuple(Badge(m.status, m.vendor, m.expires) for m in code.meanings)
+                badges[number] = tuple(Badge(m.status, m.vendor, m.expires, config.expired(m.expires)) for m in code.meanings)
             refs[lang.code][number] = CodeRef(
                 code=number,
                 klass=code.klass,
@@ -222,38 +200,23 @@ def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
     return problems
 
 
-def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, previous: Index | None = None, changed: set[tuple[str, str]] | frozenset = frozenset(), unlinked: bool = False) -> Index:
-    """States, code refs, back-links and the reverse 'who shows this code' map. The dev server
-    passes the `previous` index and the `changed` pages; `unlinked` says that no page's
-    cross-links, related codes or set of codes changed, so the link maps are kept."""
+def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
+    """Translation states, code refs and back-links."""
     states = translation_states(config, content)
-    refs = code_refs(config, content, routes, previous.refs if previous else None, changed)
-    if previous is not None and unlinked:
-        return Index(states=states, refs=refs, referenced_by=previous.referenced_by, numbers=previous.numbers, users=previous.users)
+    refs = code_refs(config, content, routes)
     referenced: dict[int, set[int]] = defaultdict(set)
     linked_from: dict[int, set[int]] = defaultdict(set)
     for (_, key), body in rendered.items():
         if key.isdigit():
             for link in body.links:
                 linked_from[int(key)].add(link.code)
-    for key, targets in linked_from.items():
+    for number, targets in linked_from.items():
         for target in targets:
-            if target != key:
-                referenced[target].add(key)
+            if target != number:
+                referenced[target].add(number)
     numbers = tuple(sorted(content.codes))
     referenced_by = {n: tuple(sorted(c for c in referenced[n] if c not in content.codes[n].related)) for n in numbers}
-    users: dict[int, set[int]] = defaultdict(set)
-    for i, number in enumerate(numbers):
-        neighbours = numbers[max(i - 1, 0) : i + 2]
-        for shown in (*content.codes[number].related, *referenced_by[number], *neighbours, *linked_from[number]):
-            users[shown].add(number)
-    return Index(
-        states=states,
-        refs=refs,
-        referenced_by=referenced_by,
-        numbers=numbers,
-        users={k: frozenset(v) for k, v in users.items()},
-    )
+    return Index(states=states, refs=refs, referenced_by=referenced_by, numbers=numbers)
 
 
 def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:
@@ -305,7 +268,9 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         code=code,
         ref=own[number],
         class_title=_class_title(content, lang.code, default, code.klass),
-        meanings=_meanings(code, content, lang, default),
+        meanings=_meanings(code, content, lang, default, config),
+        sources=code.sources,
+        reviewed=code.reviewed,
         related=[own[c] for c in code.related],
         referenced_by=[own[c] for c in index.referenced_by[number]],
         previous=own[index.numbers[position - 1]] if position else None,
@@ -321,7 +286,7 @@ def _class_title(content: Content, lang: str, default: str, klass: str) -> str:
     return page.meta["title"] if page else klass
 
 
-def _meanings(code: Code, content: Content, lang: Language, default: str) -> list[dict[str, Any]]:
+def _meanings(code: Code, content: Content, lang: Language, default: str, config: SiteConfig) -> list[dict[str, Any]]:
     """Each meaning with its translated phrase and the exact specification section it links."""
     page = content.page(lang.code, str(code.code))
     result = []
@@ -336,5 +301,6 @@ def _meanings(code: Code, content: Content, lang: Language, default: str) -> lis
             "spec": spec,
             "section_title": spec.sections.get(meaning.section, "") if spec else "",
             "spec_url": spec.section_url(meaning.section) if spec else "",
+            "expired": config.expired(meaning.expires),
         })
     return result
