@@ -142,4 +142,11 @@ CASES: dict[str, dict[str, Entry]] = {
     "catalog template with a syntax error": {PO_TEMPLATE: 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid Home\n'},
     "meaning citing a spec that specs.toml lacks": {"content/specs.toml": "", "content/codes/410.toml": CODE_410.replace('spec = "RFC 9110"', 'spec = "RFC 9999"')},
     "expiry that is not a date": {"content/codes/410.toml": CODE_410.replace('status = "standard"', 'status = "temporary"\nexpires = "2026-13-45"')},
+    # settings
+    "language prefix leaving the output": {"site.toml": SITE_TOML.replace('prefix = "ru"', 'prefix = "../../x"')},
+    "language prefix that is an absolute path": {"site.toml": SITE_TOML.replace('prefix = "ru"', 'prefix = "/tmp/x"')},
+    "tag that is not BCP 47": {"site.toml": SITE_TOML.replace('tag = "ru"', 'tag = "ru\\"><script>"')},
+    "base_url with a newline": {"site.toml": SITE_TOML.replace('base_url = "/"', 'base_url = "/x/\\nSitemap: https://evil.example/"')},
+    "base_url with another scheme": {"site.toml": SITE_TOML.replace('base_url = "/"', 'base_url = "javascript:alert(1)//"')},
+    "max_code out of range": {"site.toml": SITE_TOML.replace('default_language = "en"', 'default_language = "en"\nmax_code = 1000000')},
 }

@@ -233,6 +233,24 @@ EXPECTED: dict[str, list[str]] = {
     'expiry that is not a date': [
         "content/codes/410.toml:9: expires '2026-13-45' is not a date as YYYY-MM-DD",
     ],
+    'language prefix leaving the output': [
+        "site.toml:17: languages.ru: prefix '../../x' must be lowercase letters, digits and '-' (one folder name, like 'zh' or 'pt-br')",
+    ],
+    'language prefix that is an absolute path': [
+        "site.toml:17: languages.ru: prefix '/tmp/x' must be lowercase letters, digits and '-' (one folder name, like 'zh' or 'pt-br')",
+    ],
+    'tag that is not BCP 47': [
+        'site.toml:18: languages.ru: tag \'ru"><script>\' is not a well-formed BCP 47 language tag (like \'en\', \'zh-Hans\' or \'pt-BR\')',
+    ],
+    'base_url with a newline': [
+        'site.toml:1: base_url must not contain whitespace, control or non-ASCII characters (percent-encode them)',
+    ],
+    'base_url with another scheme': [
+        "site.toml:1: base_url must be an https:// or http:// URL or an absolute path like '/repo/'",
+    ],
+    'max_code out of range': [
+        'site.toml:3: max_code 1000000 is outside 100-99999',
+    ],
 }
 
 
@@ -300,3 +318,19 @@ def test_all_problems_of_a_run_are_reported_together(make_project: Callable[...,
     )
     assert code == EXIT_INPUT
     assert err.splitlines()[:-1] == expected
+
+
+def test_base_url_option_is_checked_as_site_toml_is(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build", "--no-cache")[0] == 0
+    before = snapshot(root / "_site")
+    for url, message in (
+        ("/x/\nSitemap: https://evil.example/", "--base-url must not contain whitespace, control or non-ASCII characters (percent-encode them)"),
+        ("javascript:alert(1)//", "--base-url must be an https:// or http:// URL or an absolute path like '/repo/'"),
+        ("https://example.org/repo/?q=1", "--base-url must not have a query or fragment"),
+    ):
+        code, _, err = cli("--root", str(root), "build", "--no-cache", "--base-url", url)
+        assert (code, err.splitlines()) == (EXIT_INPUT, [f"--base-url:1: {message}", "1 problem; nothing was written."])
+        assert snapshot(root / "_site") == before
+    assert cli("--root", str(root), "build", "--no-cache", "--base-url", "https://example.org/repo")[0] == 0
+    assert b"https://example.org/repo/sitemap.xml" in (root / "_site" / "robots.txt").read_bytes()
