@@ -149,4 +149,10 @@ CASES: dict[str, dict[str, Entry]] = {
     "base_url with a newline": {"site.toml": SITE_TOML.replace('base_url = "/"', 'base_url = "/x/\\nSitemap: https://evil.example/"')},
     "base_url with another scheme": {"site.toml": SITE_TOML.replace('base_url = "/"', 'base_url = "javascript:alert(1)//"')},
     "max_code out of range": {"site.toml": SITE_TOML.replace('default_language = "en"', 'default_language = "en"\nmax_code = 1000000')},
+    # cross-links that do not match the syntax
+    "cross-link with spaces": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[ 404 ]]")},
+    "cross-link fragment in the wrong case": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404#Meaning]]")},
+    "cross-link to something not a code": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[40x]]")},
+    "cross-link with empty text": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404|]]")},
+    "cross-link never closed": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404")},
 }

@@ -251,6 +251,21 @@ EXPECTED: dict[str, list[str]] = {
     'max_code out of range': [
         'site.toml:3: max_code 1000000 is outside 100-99999',
     ],
+    'cross-link with spaces': [
+        "content/en/410.md:6: malformed cross-link '[[ 404 ]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link fragment in the wrong case': [
+        "content/en/410.md:6: malformed cross-link '[[404#Meaning]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link to something not a code': [
+        "content/en/410.md:6: malformed cross-link '[[40x]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link with empty text': [
+        "content/en/410.md:6: malformed cross-link '[[404|]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link never closed': [
+        "content/en/410.md:6: malformed cross-link '[[404.': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
 }
 
 
