@@ -32,7 +32,7 @@ LANGUAGE_FIELDS = {
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Language:
     """One language of the site and all the spellings of its locale."""
 

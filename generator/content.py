@@ -70,7 +70,7 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
 
@@ -84,7 +84,7 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
 
@@ -99,7 +99,7 @@ class Meaning:
     expires: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """One document a code's pages rest on: a specification section, or a titled page or file."""
 
@@ -109,7 +109,7 @@ class Source:
     section: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Code:
     """Language-neutral facts about one status code."""
 
@@ -138,7 +138,7 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -151,7 +151,7 @@ class Framework:
     aliases: dict[int, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
 
@@ -169,7 +169,7 @@ class Page:
         return str(self.meta.get("source_hash", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Content:
     """All of `content/`, loaded and checked."""
 

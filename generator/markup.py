@@ -40,7 +40,7 @@ MAX_BRACKETS = 500
 MAX_INDENT = 80
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class XLink:
     """A cross-link found in a body: target code, optional fragment, optional own text."""
 
@@ -49,7 +49,7 @@ class XLink:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
     """A body rendered to HTML with cross-link placeholders, and what the checks need to know of it."""
 
