@@ -411,9 +411,10 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, seve
     if status not in STATUSES:
         return [Problem(path, at("status"), f"status '{status}' must be one of {', '.join(STATUSES)}")]
     if status == "unofficial":
-        for key in ("vendor", "source"):
-            if key not in table:
-                problems.append(Problem(path, line, f"an unofficial meaning needs '{key}'"))
+        # A convention no vendor documents (598) has neither; one without the other is a mistake.
+        missing = [key for key in ("vendor", "source") if key not in table]
+        if len(missing) == 1:
+            problems.append(Problem(path, line, f"an unofficial meaning needs '{missing[0]}'"))
     else:
         for key in ("spec", "section"):
             if key not in table:

@@ -78,6 +78,18 @@ def test_reviewed_must_be_a_real_date(make_project: Callable[..., Path]) -> None
     assert [str(p) for p in raised.value.problems] == ["content/codes/404.toml:6: reviewed '2026-02-30' must be a date as YYYY-MM-DD"]
 
 
+def test_an_unofficial_convention_that_no_vendor_documents_is_shown_without_a_vendor(make_project: Callable[..., Path]) -> None:
+    """598: no vendor and no vendor page; the facts say 'none' and the specification list the status."""
+    toml = code_toml().replace('status = "standard"\nspec = "RFC 9110"\nsection = "15.5.5"', 'status = "unofficial"')
+    built = build_site(make_project({"content/codes/404.toml": toml}))
+    for prefix, label, none in (("", "Unofficial", "none"), ("zh/", "非官方", "无"), ("ru/", "Неофициальный", "нет")):
+        html = built.files[f"{prefix}404/index.html"].decode()
+        spec = html.split('id="specification"', 1)[1].split("</section>", 1)[0]
+        assert f"<li>{label}</li>" in spec
+        assert "<a " not in spec
+        assert f"<dd>{none}</dd>" in html
+        assert f'badge-unofficial">{label}</span>' in html
+
 TEMPORARY = '\n[[meaning]]\nid = "draft"\nphrase = "Draft Meaning"\nstatus = "temporary"\nspec = "RFC 9110"\nsection = "15.5.5"\nexpires = "{date}"\n'
 
 
