@@ -129,8 +129,10 @@ class _Prose(HTMLParser):
         super().__init__()
         self.skipping: list[bool] = []
         self.text: list[str] = []
+        self.glue = False  # after <wbr>: the next text continues the same word
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.glue = tag == "wbr"
         if tag not in self.VOID:
             self.skipping.append(tag in self.SKIP or (dict(attrs).get("lang") or "").startswith("en"))
 
@@ -140,7 +142,11 @@ class _Prose(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not any(self.skipping):
-            self.text.append(data)
+            if self.glue and self.text:
+                self.text[-1] += data
+            else:
+                self.text.append(data)
+        self.glue = False
 
 
 # Three or more Latin words in a row, one of them an ordinary lowercase word: English prose, not a
@@ -163,6 +169,7 @@ def test_the_english_run_finder_finds_english_and_spares_names_and_code() -> Non
     assert english_runs("<p>Статус (Informal proxy convention) задан</p>") == ["Informal proxy convention"]
     assert english_runs("<p>见 Internet Information Services 与 <code>proxy read timeout</code></p>") == []
     assert english_runs('<p>Фраза <span lang="en">I\'m a teapot</span></p>') == []
+    assert english_runs("<th>Node.<wbr>js fetch</th>") == []  # <wbr> breaks a line, not a word
 
 
 def reviewed_codes() -> list[int]:
