@@ -32,7 +32,7 @@ UNOFFICIAL = {
     444: ["nginx"], 494: ["nginx"], 495: ["nginx"], 496: ["nginx"], 497: ["nginx"], 498: ["Esri"],
     499: ["nginx", "Esri"], 509: ["cPanel"], 520: ["Cloudflare"], 521: ["Cloudflare"], 522: ["Cloudflare"],
     523: ["Cloudflare"], 524: ["Cloudflare"], 525: ["Cloudflare"], 526: ["Cloudflare"], 527: ["Cloudflare"],
-    529: ["Qualys"], 530: ["Cloudflare", "Pantheon"], 598: [""], 599: [""],
+    529: ["Qualys"], 530: ["Cloudflare", "Pantheon"], 598: [None], 599: ["Tornado"],
 }
 CONFUSED = [(301, 302), (302, 303), (307, 308), (302, 307), (301, 308), (401, 403), (401, 407), (404, 410),
             (400, 422), (413, 414), (413, 431), (414, 431), (429, 503), (502, 504)]
@@ -112,7 +112,10 @@ def test_unofficial_codes_are_attributed_to_their_vendors() -> None:
         meanings = [m for m in codes[number].meanings if m.status == "unofficial"]
         assert len(meanings) == len(vendors), number
         for meaning, vendor in zip(meanings, vendors, strict=True):
-            assert vendor in meaning.vendor and meaning.source.startswith("https://"), (number, meaning)
+            if vendor is None:  # a convention no vendor documents: no vendor, no vendor page
+                assert meaning.vendor == meaning.source == "", (number, meaning)
+            else:
+                assert vendor in meaning.vendor and meaning.source.startswith("https://"), (number, meaning)
     exchange = [m for m in codes[451].meanings if m.status == "unofficial"]
     assert [m.vendor for m in exchange] == ["Microsoft Exchange"]
 
@@ -173,6 +176,23 @@ def test_every_framework_records_its_source_and_version() -> None:
     assert keys == ["python", "go", "rust", "dotnet", "node", "java", "httpcomponents", "rails", "symfony", "angular", "spring"]
     for framework in content().frameworks:
         assert framework.source and re.search(r"\d", framework.version), framework.key
+
+
+def test_constant_tables_list_each_name_once_and_aliases_beside_a_constant() -> None:
+    ours = set(content().codes)
+    for framework in content().frameworks:
+        assert set(framework.codes) <= ours, framework.key
+        assert set(framework.aliases) <= set(framework.codes), f"{framework.key}: an alias is shown only beside its code's constant"
+        names = list(framework.codes.values()) + list(framework.aliases.values())
+        assert len(names) == len(set(names)), framework.key
+
+
+def test_spring_table_is_pinned_and_matches_the_7_0_enum() -> None:
+    spring = next(f for f in content().frameworks if f.key == "spring")
+    assert re.fullmatch(r"Spring Framework 7\.0\.\d+", spring.version)
+    # Added in 7.0 or deprecated-but-present in 7.0, and removed in 7.0 (issue 11).
+    assert (spring.codes.get(421), spring.codes.get(509)) == ("HttpStatus.MISDIRECTED_REQUEST", "HttpStatus.BANDWIDTH_LIMIT_EXCEEDED")
+    assert not {305, 419, 420} & set(spring.codes)
 
 
 @pytest.mark.parametrize("number", sorted(content().codes))
