@@ -155,4 +155,8 @@ CASES: dict[str, dict[str, Entry]] = {
     "cross-link to something not a code": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[40x]]")},
     "cross-link with empty text": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404|]]")},
     "cross-link never closed": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404")},
+    # Markdown that would take Python-Markdown seconds
+    "thousands of emphasis markers": {"content/en/410.md": EN_410 + "\n" + "*a" * 3000 + "\n"},
+    "list markers nested on one line": {"content/en/410.md": EN_410 + "\n" + "- " * 100 + "deep\n"},
+    "a run of backticks": {"content/en/410.md": EN_410 + "\nUse `" + "`" * 20 + " here.\n"},
 }
