@@ -117,7 +117,7 @@ def with_base_url(config: SiteConfig, url: str) -> SiteConfig:
     return replace(config, base_url=url)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Language:
     """One language of the site and all the spellings of its locale."""
 

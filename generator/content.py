@@ -69,7 +69,7 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
 
@@ -83,7 +83,7 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
 
@@ -98,7 +98,7 @@ class Meaning:
     expires: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """One document a code's pages rest on: a specification section, or a titled page or file."""
 
@@ -108,7 +108,7 @@ class Source:
     section: str = ""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Code:
     """Language-neutral facts about one status code."""
 
@@ -137,7 +137,7 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -150,7 +150,7 @@ class Framework:
     aliases: dict[int, str]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
 
@@ -168,7 +168,7 @@ class Page:
         return str(self.meta.get("source_hash", ""))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Content:
     """All of `content/`, loaded and checked."""
 

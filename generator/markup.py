@@ -23,6 +23,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .highlight import code_highlighting
+
 XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
 _PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3,5})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -54,7 +56,7 @@ _MARKERS = re.compile(f"(?:{_MARKER})+")
 _RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1)*[ \t]*")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class XLink:
     """A cross-link found in a body: target code, optional fragment, optional own text."""
 
@@ -63,7 +65,7 @@ class XLink:
     source: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
     """A body rendered to HTML with cross-link placeholders, and what the checks need to know of it."""
 
@@ -175,7 +177,7 @@ class Converter:
 
     def __init__(self) -> None:
         self.strict = _Strict()
-        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
+        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), code_highlighting(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
 
     def render(self, text: str) -> Rendered:
         """Render a page body."""

@@ -26,9 +26,11 @@ from jinja2.loaders import split_template_path
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
+from .clients import Clients, load_clients
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
+from .pagetoc import headings
 from .routes import Routes
 from .search import bundle_prefix
 from .site import MISSING, OUTDATED, Linked, View
@@ -55,8 +57,10 @@ class StatusRow:
 @functools.cache
 def language_name(lang: Language) -> str:
     """The language's own name for itself, from CLDR, capitalised for a menu (every page shows
-    every language's name: computed once)."""
-    name = lang.locale.get_display_name(lang.locale) or lang.code
+    every language's name: computed once). CLDR's name for the whole tag comes first: «简体中文»,
+    not the composed «中文 (简体)»."""
+    locale = lang.locale
+    name = locale.languages.get(str(locale)) or locale.get_display_name(locale) or lang.code
     return name[:1].upper() + name[1:]
 
 
@@ -202,11 +206,13 @@ def new_environment(root: Path, routes: Routes, translations: NullTranslations |
         npgettext=_translated("npgettext"),
         newstyle=True,
     )
-    env.filters.update(inline_code=inline_code, plain=plain)
+    env.filters.update(inline_code=inline_code, plain=plain, headings=headings)
     env.globals.update(
         url=routes.url,
         asset=routes.asset,
         json_url=routes.json_url,
+        absolute_url=routes.absolute,
+        absolute_urls="://" in routes.base_url,
         language_name=language_name,
         csp=Markup(CSP),
         base_path=routes.base_path,
@@ -289,8 +295,8 @@ def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     return rows
 
 
-def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int) -> dict[str, Any]:
-    """One code's data as published in /404.json."""
+def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int, clients: Clients | None = None) -> dict[str, Any]:
+    """One code's data as published in /404.json; `clients`: content/clients.json, if any."""
     code = content.codes[number]
     ref = linked.refs[lang.code][number]
     return {
@@ -319,6 +325,7 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
         "reviewed": code.reviewed or None,
         "constants": {f.key: f.codes.get(number) for f in content.frameworks},
         "translation": linked.states[(lang.code, str(number))],
+        "clients": clients.data(number) if clients else None,
     }
 
 
@@ -327,7 +334,7 @@ def codes_json(config: SiteConfig, content: Content, linked: Linked, routes: Rou
     exactly what _json({"language": ..., "codes": [each code_json]}) writes (keys sorted, compact)."""
     yield b'{"codes":['
     for i, number in enumerate(sorted(content.codes)):
-        item = _json(code_json(linked, content, lang, routes, config.default_language, number))
+        item = _json(code_json(linked, content, lang, routes, config.default_language, number, load_clients(config.root)))
         yield (b"," + item[:-1]) if i else item[:-1]
     yield b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
 
@@ -342,7 +349,7 @@ def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes:
     if not key.isdigit():
         return []
     prefix = f"{lang.prefix}/" if lang.prefix else ""
-    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key))))]
+    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key), load_clients(config.root))))]
 
 
 def _json(data: Any) -> bytes:
