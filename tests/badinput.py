@@ -159,4 +159,10 @@ CASES: dict[str, dict[str, Entry]] = {
     "thousands of emphasis markers": {"content/en/410.md": EN_410 + "\n" + "*a" * 3000 + "\n"},
     "list markers nested on one line": {"content/en/410.md": EN_410 + "\n" + "- " * 100 + "deep\n"},
     "a run of backticks": {"content/en/410.md": EN_410 + "\nUse `" + "`" * 20 + " here.\n"},
+    # more of the same, as an attacker or a careless contributor would
+    "template that is a FIFO": {"templates/base.html": Special("fifo")},
+    "static folder linked outside the project": {"templates/static/etc": Symlink("/etc")},
+    "constants.toml linked outside the project": {"content/constants.toml": Symlink("/etc/passwd")},
+    "Plural-Forms with no forms": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=0; plural=0;")},
+    "Plural-Forms calling a function": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=3; plural=__import__('os').getpid();")},
 }

@@ -273,6 +273,21 @@ EXPECTED: dict[str, list[str]] = {
     'a run of backticks': [
         'content/en/410.md:8: a run of 21 backticks; code spans may use at most 8 (use a fenced block)',
     ],
+    'template that is a FIFO': [
+        'templates/base.html:1: is a FIFO (named pipe), not a file',
+    ],
+    'static folder linked outside the project': [
+        'templates/static/etc:1: is a symlink to a folder outside the project',
+    ],
+    'constants.toml linked outside the project': [
+        'content/constants.toml:1: is a symlink to a file outside the project',
+    ],
+    'Plural-Forms with no forms': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: nplurals=0 must be between 1 and 6',
+    ],
+    'Plural-Forms calling a function': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: invalid plural expression: invalid token in plural form: __import__',
+    ],
 }
 
 
