@@ -165,4 +165,7 @@ CASES: dict[str, dict[str, Entry]] = {
     "constants.toml linked outside the project": {"content/constants.toml": Symlink("/etc/passwd")},
     "Plural-Forms with no forms": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=0; plural=0;")},
     "Plural-Forms calling a function": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=3; plural=__import__('os').getpid();")},
+    "template nested too deeply": {"templates/class.html": "{% extends 'base.html' %}\n{% block main %}\n" + "{% if x %}" * 3000 + "{% endif %}" * 3000 + "\n{% endblock %}\n"},
+    "clients.json that is a FIFO": {"content/clients.json": Special("fifo")},
+    "clients.json nested too deeply": {"content/clients.json": "[" * 100_000 + "]" * 100_000},
 }

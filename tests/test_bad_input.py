@@ -288,6 +288,15 @@ EXPECTED: dict[str, list[str]] = {
     'Plural-Forms calling a function': [
         'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: invalid plural expression: invalid token in plural form: __import__',
     ],
+    'template nested too deeply': [
+        'templates/class.html:1: template is nested too deeply to compile',
+    ],
+    'clients.json that is a FIFO': [
+        'content/clients.json:1: is a FIFO (named pipe), not a file',
+    ],
+    'clients.json nested too deeply': [
+        'content/clients.json:1: invalid JSON: nested too deeply',
+    ],
 }
 
 
