@@ -4,6 +4,7 @@ Loaded and checked here, and turned into the rows of each code page's "How clien
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Problem, did_you_mean
+from .textfile import read_text
 
 PATH = Path("content") / "clients.json"
 # The exchanges, in the order of the table's columns; the cache probes make a sentence instead.
@@ -147,18 +149,19 @@ def load_clients(root: Path) -> Clients | None:
     """Read `content/clients.json` (None when there is none); raise InputError on bad data.
     Cached by the file's size and modification time: every code page asks for it."""
     path = root / PATH
+    if not os.path.lexists(path):
+        return None
     try:
         stat = path.stat()
-    except FileNotFoundError:
-        return None
-    return _load(str(path), PATH.as_posix(), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        read_text(path, root)  # a dangling or looping symlink: raises the InputError naming it
+        raise
+    return _load(str(path), str(root), PATH.as_posix(), stat.st_mtime_ns, stat.st_size)
 
 
 @lru_cache(maxsize=4)
-def _load(path: str, shown: str, mtime_ns: int, size: int) -> Clients:
-    with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    return parse_clients(text, path=shown)
+def _load(path: str, root: str, shown: str, mtime_ns: int, size: int) -> Clients:
+    return parse_clients(read_text(Path(path), Path(root)), path=shown)
 
 
 def parse_clients(text: str, *, path: str) -> Clients:
@@ -167,6 +170,8 @@ def parse_clients(text: str, *, path: str) -> Clients:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputError([Problem(path, error.lineno, f"invalid JSON: {error.msg}")]) from None
+    except RecursionError:
+        raise InputError([Problem(path, 1, "invalid JSON: nested too deeply")]) from None
     lines = text.split("\n")
 
     def line(*keys: str) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -235,7 +236,7 @@ def load_content(config: SiteConfig) -> Content:
         if stem == str(code.code) and code.code not in codes:
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
-    warn_codes = _collect(problems, load_warn_codes, root, specs or {}) or {}
+    warn_codes = _collect(problems, load_warn_codes, root, specs) or {}
     pages: dict[tuple[str, str], Page] = {}
     for lang in config.languages:
         for path in list_folder(root / "content" / lang.code, root):
@@ -258,10 +259,11 @@ def _collect(problems: list[Problem], load: Any, *args: Any, **kwargs: Any) -> A
         return None
 
 
-def load_warn_codes(root: Path, specs: dict[str, Spec]) -> dict[int, WarnCode]:
-    """Read `content/warn-codes.toml` ({} when there is none)."""
+def load_warn_codes(root: Path, specs: dict[str, Spec] | None) -> dict[int, WarnCode]:
+    """Read `content/warn-codes.toml` ({} when there is none); `specs` is None when specs.toml
+    failed to load (as reported), so citations are not checked."""
     path = root / "content" / "warn-codes.toml"
-    if not path.exists():
+    if not os.path.lexists(path):
         return {}
     shown = display_path(path, root)
     text = read_text(path, root)
@@ -275,8 +277,8 @@ def load_warn_codes(root: Path, specs: dict[str, Spec]) -> dict[int, WarnCode]:
         found_here = check_table(table, WARN_FIELDS, path=shown, text=text, line=at, where=number)
         if not found_here and not re.match(r"^[12]\d\d$", number):
             found_here.append(Problem(shown, at, f"warn code '{number}' must be three digits, 1xx or 2xx (RFC 7234 §5.5)"))
-        spec = specs.get(table.get("spec", ""))
-        if not found_here and specs and (spec is None or table["section"] not in spec.sections):
+        spec = specs.get(table.get("spec", "")) if specs is not None else None
+        if not found_here and specs is not None and (spec is None or table["section"] not in spec.sections):
             found_here.append(Problem(shown, line_of_key(text, "section", start=at), f"{number}: section {table['section']} of '{table['spec']}' is not in content/specs.toml"))
         problems += found_here
         if not found_here:

@@ -257,6 +257,8 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
             problems.append(template_problem(error, root))
         except InputError as error:
             problems += error.problems
+        except RecursionError:  # Jinja's parser recurses once per level of nested tags or brackets
+            problems.append(Problem(f"templates/{name}", 1, "template is nested too deeply to compile"))
     if problems:
         raise InputError(problems)
 
@@ -272,7 +274,7 @@ def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Pa
     for view in views:
         try:
             html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
-        except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
+        except (jinja2.TemplateError, TypeError, KeyError, ValueError, RecursionError) as error:
             raise InputError([template_problem(error, root)]) from None
         out.append((view.output, owner(view), html.encode("utf-8")))
     return out

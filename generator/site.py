@@ -191,7 +191,7 @@ def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str
         target = rendered.get((default, str(link.code)))
         if link.code not in content.codes:
             problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
-        elif link.fragment and target is not None and link.fragment not in target.ids:
+        elif link.fragment and target is not None and not target.problems and link.fragment not in target.ids:  # a refused target is reported once
             problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
     if key.isdigit() and int(key) in content.codes:
         for meaning in content.codes[int(key)].meanings:

@@ -155,4 +155,17 @@ CASES: dict[str, dict[str, Entry]] = {
     "cross-link to something not a code": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[40x]]")},
     "cross-link with empty text": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404|]]")},
     "cross-link never closed": {"content/en/410.md": EN_410.replace("compare [[404]]", "compare [[404]] and [[404")},
+    # Markdown that would take Python-Markdown seconds
+    "thousands of emphasis markers": {"content/en/410.md": EN_410 + "\n" + "*a" * 3000 + "\n"},
+    "list markers nested on one line": {"content/en/410.md": EN_410 + "\n" + "- " * 100 + "deep\n"},
+    "a run of backticks": {"content/en/410.md": EN_410 + "\nUse `" + "`" * 20 + " here.\n"},
+    # more of the same, as an attacker or a careless contributor would
+    "template that is a FIFO": {"templates/base.html": Special("fifo")},
+    "static folder linked outside the project": {"templates/static/etc": Symlink("/etc")},
+    "constants.toml linked outside the project": {"content/constants.toml": Symlink("/etc/passwd")},
+    "Plural-Forms with no forms": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=0; plural=0;")},
+    "Plural-Forms calling a function": {PO_RU: po(entries='msgid "Home"\nmsgstr "Главная"\n', plural="nplurals=3; plural=__import__('os').getpid();")},
+    "template nested too deeply": {"templates/class.html": "{% extends 'base.html' %}\n{% block main %}\n" + "{% if x %}" * 3000 + "{% endif %}" * 3000 + "\n{% endblock %}\n"},
+    "clients.json that is a FIFO": {"content/clients.json": Special("fifo")},
+    "clients.json nested too deeply": {"content/clients.json": "[" * 100_000 + "]" * 100_000},
 }
