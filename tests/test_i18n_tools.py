@@ -119,7 +119,7 @@ def test_an_outdated_page_is_warned_about_not_refused(make_project: Callable[...
     (["ru-x", "--locale", "ru"], "site.toml:1: locale 'ru' is already the locale of language 'ru' (its catalog is locales/ru/LC_MESSAGES/messages.po)"),
     (["xq"], "site.toml:1: 'xq' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR"),
     (["de", "--locale", "../de"], "site.toml:1: '../de' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR"),
-    (["de", "--tag", 'de"\nx'], "site.toml:1: 'de\"\nx' is not a BCP 47 language tag like 'pt-BR'"),
+    (["de", "--tag", 'de"\nx'], "site.toml:1: 'de\"\\nx' is not a BCP 47 language tag like 'pt-BR'"),
     (["ru"], "site.toml:1: language 'ru' already exists"),
 ])
 def test_init_refuses_and_touches_nothing(args: list[str], message: str, make_project: Callable[..., Path], cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
