@@ -4,7 +4,6 @@ cross-link, back-link, translation state and alternate decided before any templa
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,8 +14,6 @@ from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
-from .slotted import picklable
-from .textfile import unpack
 
 SOURCE, CURRENT, OUTDATED, NEW, MISSING = "source", "current", "outdated", "new", "missing"
 TRANSLATED = (CURRENT, OUTDATED, NEW)
@@ -24,23 +21,16 @@ TRANSLATED = (CURRENT, OUTDATED, NEW)
 
 def source_hash(page: Page) -> str:
     """The version of a default-language page that translations record (12 hex digits)."""
-    return _source_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.packed_body)
+    return text_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.body)
 
 
 def text_hash(title: str, summary: str, body: str) -> str:
     """`source_hash` of a page given as its parts (an old version from the git history)."""
-    return _source_hash(title, summary, body)
-
-
-@functools.lru_cache(maxsize=1 << 16)
-def _source_hash(title: str, summary: str, packed_body: bytes | str) -> str:
-    """(Cached: the dev server recomputes every page's state after each edit.)"""
-    words = "\n".join([title, summary, unpack(packed_body).strip()])
+    words = "\n".join([title, summary, body.strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
 
@@ -50,8 +40,7 @@ class Badge:
     expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
 
@@ -70,8 +59,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Alternate:
     """The same page in another language."""
 
@@ -81,8 +69,7 @@ class Alternate:
     state: str
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Library:
     """What a code page shows of a framework in its constants table. (Not the Framework itself:
     the page cache pickles every view, and a Framework carries its whole table of codes.)"""
@@ -91,8 +78,7 @@ class Library:
     api: str
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -103,8 +89,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
 
@@ -112,11 +97,9 @@ class Index:
     refs: dict[str, dict[int, CodeRef]]
     referenced_by: dict[int, tuple[int, ...]]
     numbers: tuple[int, ...]
-    users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
 
@@ -154,21 +137,15 @@ def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, 
     return states
 
 
-def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: dict[str, dict[int, CodeRef]] | None = None, changed: set[tuple[str, str]] | frozenset = frozenset()) -> dict[str, dict[int, CodeRef]]:
-    """Every code as shown in each language. With the `previous` refs, only the codes of the
-    `changed` (language, key) pages are made anew (the dev server, after an edit)."""
+def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str, dict[int, CodeRef]]:
+    """Every code as shown in each language."""
     default = config.default_language
     badges: dict[int, tuple[Badge, ...]] = {}
     refs: dict[str, dict[int, CodeRef]] = {}
     for lang in config.languages:
         refs[lang.code] = {}
-        before = previous.get(lang.code, {}) if previous is not None else {}
         for number, code in sorted(content.codes.items()):
             key = str(number)
-            kept = before.get(number)
-            if kept is not None and (lang.code, key) not in changed and (default, key) not in changed:
-                refs[lang.code][number] = kept
-                continue
             page = content.page(lang.code, key) or content.page(default, key)
             assert page is not None  # load_content guarantees the default-language page
             local = page.meta.get("phrase", "") if lang.code != default else ""
@@ -261,38 +238,23 @@ def _link_text(code: int, fragment: str) -> str:
     return f"[[{code}#{fragment}]]" if fragment else f"[[{code}]]"
 
 
-def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, previous: Index | None = None, changed: set[tuple[str, str]] | frozenset = frozenset(), unlinked: bool = False) -> Index:
-    """States, code refs, back-links and the reverse 'who shows this code' map. The dev server
-    passes the `previous` index and the `changed` pages; `unlinked` says that no page's
-    cross-links, related codes or set of codes changed, so the link maps are kept."""
+def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
+    """Translation states, code refs and back-links."""
     states = translation_states(config, content)
-    refs = code_refs(config, content, routes, previous.refs if previous else None, changed)
-    if previous is not None and unlinked:
-        return Index(states=states, refs=refs, referenced_by=previous.referenced_by, numbers=previous.numbers, users=previous.users)
+    refs = code_refs(config, content, routes)
     referenced: dict[int, set[int]] = defaultdict(set)
     linked_from: dict[int, set[int]] = defaultdict(set)
     for (_, key), body in rendered.items():
         if key.isdigit():
             for link in body.links:
                 linked_from[int(key)].add(link.code)
-    for key, targets in linked_from.items():
+    for number, targets in linked_from.items():
         for target in targets:
-            if target != key:
-                referenced[target].add(key)
+            if target != number:
+                referenced[target].add(number)
     numbers = tuple(sorted(content.codes))
     referenced_by = {n: tuple(sorted(c for c in referenced[n] if c not in content.codes[n].related)) for n in numbers}
-    users: dict[int, set[int]] = defaultdict(set)
-    for i, number in enumerate(numbers):
-        neighbours = numbers[max(i - 1, 0) : i + 2]
-        for shown in (*content.codes[number].related, *referenced_by[number], *neighbours, *linked_from[number]):
-            users[shown].add(number)
-    return Index(
-        states=states,
-        refs=refs,
-        referenced_by=referenced_by,
-        numbers=numbers,
-        users={k: frozenset(v) for k, v in users.items()},
-    )
+    return Index(states=states, refs=refs, referenced_by=referenced_by, numbers=numbers)
 
 
 def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:

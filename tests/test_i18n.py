@@ -92,4 +92,4 @@ def test_extract_update_compile_round_trip(tmp_path: Path, cli: Callable[..., tu
     assert code == 0 and f"locales/ru/LC_MESSAGES/messages.po: {strings} of {strings + 1} translated" in out
     assert 'msgid "A brand new string"\nmsgstr ""' in (root / "locales/ru/LC_MESSAGES/messages.po").read_text()
     code, out, _ = cli("--root", str(root), "i18n", "compile")
-    assert f"ru: {strings} of {strings + 1} messages translated (98%), 0 fuzzy" in out
+    assert f"ru: {strings} of {strings + 1} messages translated ({100 * strings / (strings + 1):.0f}%), 0 fuzzy" in out
