@@ -37,10 +37,10 @@ def findings(text: str, code: str) -> list[str]:
 
 
 def test_chinese_punctuation_and_terms() -> None:
-    text = '+++\nsummary = "服务器返回 \\"Not Found\\"。"\n+++\n注意: 这是卸载负载的例子, 见 RFC 9110 §15.5（源站(origin)）。\n参见 “重试” 一节。\n'
+    text = '+++\nsummary = "服务器返回 \\"Not Found\\"。"\n+++\n注意: 这是卸载负载的例子, 见 RFC 9110 第 15.5 节（源站(origin)）。\n参见 “重试” 一节。\n'
     found = findings(text, "zh")
     assert sorted(f.split("»")[0] + "»" for f in found) == sorted([
-        '2: «回 "»', '2: «"。»', "4: «§»", "4: «卸载负载»", "4: «意:»", "4: «子,»", "4: «站(»", "5: «见 “»", "5: «” 一»",
+        '2: «回 "»', '2: «"。»', "4: «RFC 9110 第 15»", "4: «卸载负载»", "4: «意:»", "4: «子,»", "4: «站(»", "5: «见 “»", "5: «” 一»",
     ])
     assert "4: «卸载负载»: write «负载削减» (load shedding): 卸载 reads as offloading; as a verb: 削减负载" in found
     assert "4: «意:»: ASCII colon next to Chinese text: write ：, with no space after it" in found
@@ -119,7 +119,7 @@ def test_an_outdated_page_is_warned_about_not_refused(make_project: Callable[...
     (["ru-x", "--locale", "ru"], "site.toml:1: locale 'ru' is already the locale of language 'ru' (its catalog is locales/ru/LC_MESSAGES/messages.po)"),
     (["xq"], "site.toml:1: 'xq' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR"),
     (["de", "--locale", "../de"], "site.toml:1: '../de' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR"),
-    (["de", "--tag", 'de"\nx'], "site.toml:1: 'de\"\nx' is not a BCP 47 language tag like 'pt-BR'"),
+    (["de", "--tag", 'de"\nx'], "site.toml:1: 'de\"\\nx' is not a BCP 47 language tag like 'pt-BR'"),
     (["ru"], "site.toml:1: language 'ru' already exists"),
 ])
 def test_init_refuses_and_touches_nothing(args: list[str], message: str, make_project: Callable[..., Path], cli: Cli, capsys: pytest.CaptureFixture[str]) -> None:
