@@ -12,7 +12,7 @@ from markupsafe import escape
 from pygments.formatters.html import HtmlFormatter
 
 
-class FocusableHtml(HtmlFormatter):
+class FocusableHtml(HtmlFormatter[str]):
     """Pygments' HTML with a <pre> that takes keyboard focus, so that a block too wide for the
     screen can be scrolled with the arrow keys, and the language as a class of its <code>."""
 

@@ -65,3 +65,9 @@ def test_build_tests_first_and_uses_the_pages_base_url_safely() -> None:
     run_lines = [line for line in build.splitlines() if "generator build" in line]
     assert run_lines and all("${{" not in line for line in run_lines)  # no expression injected into a script
     assert "persist-credentials: false" in build
+
+
+def test_published_build_is_a_production_build_with_git_dates() -> None:
+    build = jobs()["build"]
+    assert "fetch-depth: 0" in build  # per-page dates need the history
+    assert 'generator build --production --base-url "${BASE_URL%/}/"' in build
