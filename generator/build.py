@@ -20,7 +20,7 @@ from babel.support import NullTranslations
 from . import code_digest
 from .bodies import BodyCache, render_bodies
 from .catalogs import compile_catalog, load_catalogs
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, with_base_url
 from .content import Content, load_content
 from .errors import InputError, Problem, line_of_key
 from .extras import extra_files
@@ -67,6 +67,7 @@ class Caches:
     directory: Path | None = None
     bodies: BodyCache = field(default_factory=BodyCache)
     pages: PageCache | None = None
+    renderers: dict[tuple[object, ...], Renderer] = field(default_factory=dict)  # by all a compiled template depends on
 
     @classmethod
     def on_disk(cls, directory: Path) -> Caches:
@@ -132,11 +133,12 @@ class Inputs:
     routes: Routes
 
 
-def load_inputs(root: Path, *, base_url: str | None = None) -> Inputs:
-    """Read config, content, catalogs and templates; raise InputError with every problem found."""
+def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | None = None) -> Inputs:
+    """Read config, content, catalogs and templates; raise InputError with every problem found.
+    With `caches`, a language's compiled templates are reused while nothing they depend on changed."""
     config = replace(load_config(root), date=site_date(root))
     if base_url is not None:
-        config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+        config = with_base_url(config, base_url)
     problems: list[Problem] = []
     content = catalogs = None
     try:
@@ -149,13 +151,24 @@ def load_inputs(root: Path, *, base_url: str | None = None) -> Inputs:
         problems += error.problems
     routes = Routes(config.base_url)
     renderers = {}
+    templates = tree_digest(config.root / "templates")
+    kept = caches.renderers if caches is not None else {}
+    fresh: dict[tuple[object, ...], Renderer] = {}
     for lang in config.languages:
         translations = compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
-        renderers[lang.code] = renderer = language_renderer(config.root, lang, translations, routes, config.date)
-        try:
-            check_templates(renderer.env, config.root)
-        except InputError as error:
-            problems += [p for p in error.problems if p not in problems]
+        key = (code_digest(), templates, lang, translations_digest(translations), config.base_url, config.date)
+        renderer = kept.get(key)
+        if renderer is None:
+            renderer = language_renderer(config.root, lang, translations, routes, config.date)
+            try:
+                check_templates(renderer.env, config.root)
+            except InputError as error:
+                problems += [p for p in error.problems if p not in problems]
+                renderer = None
+        if renderer is not None:
+            renderers[lang.code] = fresh[key] = renderer
+    if caches is not None:
+        caches.renderers = fresh
     if problems or content is None or catalogs is None:
         raise InputError(problems)
     return Inputs(config, content, catalogs, renderers, routes)
@@ -168,7 +181,7 @@ def build_site(root: Path, *, base_url: str | None = None, output: Output | None
     caches = caches if caches is not None else Caches()
     output = output if output is not None else Memory()
     with watch.lap("load"):
-        inputs = load_inputs(root, base_url=base_url)
+        inputs = load_inputs(root, base_url=base_url, caches=caches)
     config, content, routes = inputs.config, inputs.content, inputs.routes
     with watch.lap("render Markdown"):
         rendered = render_bodies(content, cache=caches.bodies, jobs=jobs)

@@ -13,7 +13,7 @@ EXIT_INPUT = 65  # sysexits EX_DATAERR: the input is wrong
 EXIT_OUTPUT = 73  # sysexits EX_CANTCREAT: the output directory is refused or busy
 
 
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True)
 class Problem:
     """One problem in one input file, printed as `path:line: message`."""
 

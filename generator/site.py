@@ -16,16 +16,22 @@ from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
 
-SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
+SOURCE, CURRENT, OUTDATED, NEW, MISSING = "source", "current", "outdated", "new", "missing"
+TRANSLATED = (CURRENT, OUTDATED, NEW)
 
 
 def source_hash(page: Page) -> str:
     """The version of a default-language page that translations record (12 hex digits)."""
-    words = "\n".join([page.meta.get("title", ""), page.meta.get("summary", ""), page.body.strip()])
+    return text_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.body)
+
+
+def text_hash(title: str, summary: str, body: str) -> str:
+    """`source_hash` of a page given as its parts (an old version from the git history)."""
+    words = "\n".join([title, summary, body.strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
 
@@ -35,7 +41,7 @@ class Badge:
     expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
 
@@ -54,7 +60,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Alternate:
     """The same page in another language."""
 
@@ -64,7 +70,7 @@ class Alternate:
     state: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Library:
     """What a code page shows of a framework in its constants table. (Not the Framework itself:
     the page cache pickles every view, and a Framework carries its whole table of codes.)"""
@@ -73,7 +79,7 @@ class Library:
     api: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -84,7 +90,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
 
@@ -94,7 +100,7 @@ class Index:
     numbers: tuple[int, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
 
@@ -113,7 +119,8 @@ class Linked:
 
 
 def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, str], str]:
-    """source / current / outdated / missing for every language and page key."""
+    """source / current / outdated / new / missing for every language and page key. A page
+    never stamped is new, not outdated: nothing says the English changed since it was written."""
     states = {}
     for key in content.page_keys:
         english = content.page(config.default_language, key)
@@ -124,6 +131,8 @@ def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, 
                 states[(lang.code, key)] = SOURCE
             elif page is None:
                 states[(lang.code, key)] = MISSING
+            elif not page.source_hash:
+                states[(lang.code, key)] = NEW
             else:
                 states[(lang.code, key)] = CURRENT if page.source_hash == current else OUTDATED
     return states
@@ -158,47 +167,76 @@ def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str,
 
 def check_bodies(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], states: dict[tuple[str, str], str]) -> list[Problem]:
     """Markdown problems, links to missing codes or sections, and translations whose structure
-    differs from their current source."""
+    differs from the English page. An outdated translation is compared with nothing: the English
+    changed after it was stamped, so differences are expected until it is updated (and `i18n
+    stamp` refuses it until they are gone)."""
     problems = []
+    for (lang, key) in sorted(rendered):
+        problems += body_problems(config, content, rendered, lang, key, structure=states[(lang, key)] in (CURRENT, NEW))
+    return problems
+
+
+def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], lang: str, key: str, *, structure: bool) -> list[Problem]:
+    """One page's problems; with `structure`, also where it differs from the English page.
+    `rendered` holds this page and every default-language page (link targets)."""
     default = config.default_language
-    for (lang, key), body in sorted(rendered.items()):
-        page = content.pages[(lang, key)]
+    page = content.pages[(lang, key)]
+    body = rendered[(lang, key)]
 
-        def line(needle: str, page: Page = page) -> int:
-            return line_of_text(page.body, needle, offset=page.body_line - 1)
+    def line(needle: str) -> int:
+        return line_of_text(page.body, needle, offset=page.body_line - 1)
 
-        for needle, message in body.problems:
-            problems.append(Problem(page.path, line(needle), message))
-        for link in body.links:
-            target = rendered.get((default, str(link.code)))
-            if link.code not in content.codes:
-                problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
-            elif link.fragment and target is not None and link.fragment not in target.ids:
-                problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
-        if key.isdigit() and int(key) in content.codes:
-            for meaning in content.codes[int(key)].meanings:
-                if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
-                    problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
-        source = rendered.get((default, key))
-        if lang != default and states[(lang, key)] == CURRENT and source is not None:
-            problems += [Problem(page.path, page.body_line, m) for m in compare_structure(body, source)]
+    problems = [Problem(page.path, line(needle), message) for needle, message in body.problems]
+    for link in body.links:
+        target = rendered.get((default, str(link.code)))
+        if link.code not in content.codes:
+            problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
+        elif link.fragment and target is not None and link.fragment not in target.ids:
+            problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
+    if key.isdigit() and int(key) in content.codes:
+        for meaning in content.codes[int(key)].meanings:
+            if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
+                problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
+    source = rendered.get((default, key))
+    if structure and lang != default and source is not None:
+        problems += [Problem(page.path, line(needle) if needle else page.body_line, m) for needle, m in compare_structure(body, source)]
     return problems
 
 
-def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
-    """How a translation's section ids, cross-links and code blocks differ from its source."""
-    problems = []
-    if translation.ids != source.ids:
-        problems.append(f"section ids {list(translation.ids)} differ from the source's {list(source.ids)}")
-    ours = sorted({(x.code, x.fragment) for x in translation.links})
-    theirs = sorted({(x.code, x.fragment) for x in source.links})
-    if ours != theirs:
-        extra = sorted(set(ours) - set(theirs))
-        lacking = sorted(set(theirs) - set(ours))
-        problems.append(f"cross-links differ from the source: extra {extra}, missing {lacking}")
-    if translation.blocks != source.blocks:
-        problems.append("code blocks differ from the source's: copy them verbatim")
+def compare_structure(translation: Rendered, source: Rendered) -> list[tuple[str, str]]:
+    """How a translation's section ids, cross-links and code blocks differ from the English page:
+    (text of the translation to find the line by, or '' for the body's first line; message)."""
+    problems: list[tuple[str, str]] = []
+    ours, theirs = list(translation.ids), list(source.ids)
+    for missing in (i for i in theirs if i not in ours):
+        at = theirs.index(missing)
+        before = theirs[at - 1] if at else ""
+        where = f"after #{before}" if before else "as the first heading"
+        problems.append((f"{{#{before}}}" if before in ours else "", f"section #{missing} of the English page is missing: add its heading with {{#{missing}}} {where}"))
+    for extra in (i for i in ours if i not in theirs):
+        problems.append((f"{{#{extra}}}", f"section #{extra} is not on the English page: headings keep the English page's ids"))
+    shared = [i for i in ours if i in theirs]
+    if shared != [i for i in theirs if i in ours]:
+        problems.append(("", "sections are in another order than on the English page: " + ", ".join(f"#{i}" for i in theirs)))
+    mine = {_link_text(x.code, x.fragment): x.source for x in translation.links}
+    english = {_link_text(x.code, x.fragment) for x in source.links}
+    for text in sorted(english - set(mine)):
+        problems.append(("", f"cross-link {text} of the English page is missing"))
+    for text in sorted(set(mine) - english):
+        problems.append((mine[text], f"cross-link {text} is not on the English page"))
+    for number, (block, model) in enumerate(zip(translation.blocks, source.blocks, strict=False), start=1):
+        if block != model:
+            first = next((x for x in block.split("\n") if x.strip()), block)
+            problems.append((first, f"code block {number} differs from the English page's: copy code blocks verbatim"))
+    if len(translation.blocks) != len(source.blocks):
+        count = len(source.blocks)
+        problems.append(("", f"the English page has {count} code block{'s' if count != 1 else ''}, this page {len(translation.blocks)}"))
     return problems
+
+
+def _link_text(code: int, fragment: str) -> str:
+    """A cross-link as a translator writes it: [[404]] or [[404#vs-410]]."""
+    return f"[[{code}#{fragment}]]" if fragment else f"[[{code}]]"
 
 
 def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:

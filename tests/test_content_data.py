@@ -175,6 +175,23 @@ def test_every_framework_records_its_source_and_version() -> None:
         assert framework.source and re.search(r"\d", framework.version), framework.key
 
 
+def test_constant_tables_list_each_name_once_and_aliases_beside_a_constant() -> None:
+    ours = set(content().codes)
+    for framework in content().frameworks:
+        assert set(framework.codes) <= ours, framework.key
+        assert set(framework.aliases) <= set(framework.codes), f"{framework.key}: an alias is shown only beside its code's constant"
+        names = list(framework.codes.values()) + list(framework.aliases.values())
+        assert len(names) == len(set(names)), framework.key
+
+
+def test_spring_table_is_pinned_and_matches_the_7_0_enum() -> None:
+    spring = next(f for f in content().frameworks if f.key == "spring")
+    assert re.fullmatch(r"Spring Framework 7\.0\.\d+", spring.version)
+    # Added in 7.0 or deprecated-but-present in 7.0, and removed in 7.0 (issue 11).
+    assert (spring.codes.get(421), spring.codes.get(509)) == ("HttpStatus.MISDIRECTED_REQUEST", "HttpStatus.BANDWIDTH_LIMIT_EXCEEDED")
+    assert not {305, 419, 420} & set(spring.codes)
+
+
 @pytest.mark.parametrize("number", sorted(content().codes))
 def test_english_page_is_complete(number: int) -> None:
     code = content().codes[number]
