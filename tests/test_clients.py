@@ -79,9 +79,9 @@ def test_a_broken_file_stops_the_build(tmp_path: Path, make_project) -> None:  #
 @pytest.mark.parametrize(
     ("path", "heading", "note", "legend"),
     [
-        ("301/index.html", "How clients handle it", "Without Location: urllib.<wbr>request: <code>HTTP<wbr>Error</code>; every other client: <strong>301</strong>.", "“Chromium” is a navigation in a tab"),
-        ("zh/301/index.html", "客户端如何处理", "不带 Location 时： urllib.<wbr>request: <code>HTTP<wbr>Error</code>; 其他客户端： <strong>301</strong>.", "“Chromium”指在标签页中导航"),
-        ("ru/301/index.html", "Как его обрабатывают клиенты", "Без Location: urllib.<wbr>request: <code>HTTP<wbr>Error</code>; остальные клиенты: <strong>301</strong>.", "«Chromium» — переход во вкладке"),
+        ("301/index.html", "How clients handle it", "Without Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; every other client: <strong>301</strong>.", "“Chromium” is a navigation in a tab"),
+        ("zh/301/index.html", "客户端如何处理", "不带 Location 时： <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; 其他客户端： <strong>301</strong>.", "“Chromium”指在标签页中导航"),
+        ("ru/301/index.html", "Как его обрабатывают клиенты", "Без Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; остальные клиенты: <strong>301</strong>.", "«Chromium» — переход во вкладке"),
     ],
 )
 def test_the_code_page_shows_the_table(path: str, heading: str, note: str, legend: str) -> None:
@@ -94,7 +94,7 @@ def test_the_code_page_shows_the_table(path: str, heading: str, note: str, legen
     rows = section.split("<tr>")[2:]
     assert len(rows) == len(CLIENTS)
     assert legend in section
-    assert '<th scope="row">Chromium</th>' in rows[8] and '<th scope="row">Chromium fetch()</th>' in rows[9]
+    assert '<th scope="row"><span lang="en">Chromium</span></th>' in rows[8] and '<th scope="row"><span lang="en">Chromium fetch()</span></th>' in rows[9]
     # curl without -L returns the 301; urllib3 resends a POST with its body (measured)
     assert "<td><strong>301</strong></td>" in rows[0]
     assert rows[4].split("<td>")[2].startswith("→ POST<br>")
