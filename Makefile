@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 READY := $(VENV)/.ready
 
-.PHONY: site test serve check lint bench clean
+.PHONY: site test serve check lint compat bench clean
 
 $(READY): pyproject.toml constraints.txt
 	@$(PYTHON) tools/make_venv.py $(VENV)
@@ -30,12 +30,20 @@ check: $(READY)
 serve: $(READY)
 	$(BIN)/python -m generator serve
 
-test: $(READY) $(NODE_TOOLS)
+# ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade), the formatter, mypy --strict on generator/.
+lint: $(READY)
 	$(BIN)/python -m ruff check generator tests bench tools
+	$(BIN)/python -m mypy
+
+test: lint $(NODE_TOOLS)
 	$(BIN)/python -m pytest
+
+# The oldest Python with the lowest allowed dependencies, the newest with the newest tested ones.
+compat:
+	bash tools/compat.sh
 
 bench: $(READY)
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf _site .cache
+	rm -rf _site .cache ._site.spare ._site.identities ._site.lock .venv-compat-*

@@ -8,22 +8,20 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-from collections.abc import Callable
 from pathlib import Path
 
 from . import code_digest
-from .content import Content, Page
+from .content import Content
 from .markup import Rendered, render_markdown
 from .parallel import chunks, run_all
 
-_SALT = f"bodies:{code_digest()}".encode()
 PARALLEL_THRESHOLD = 120
 SAVE_BATCH = 500
 
 
 def body_key(text: str) -> str:
-    """Cache key of one body."""
-    return hashlib.sha256(_SALT + text.encode("utf-8")).hexdigest()
+    """Cache key of one body: its text, the generator's code and its dependencies' versions."""
+    return hashlib.sha256(f"bodies:{code_digest()}".encode() + text.encode("utf-8")).hexdigest()
 
 
 class BodyCache:
@@ -36,7 +34,7 @@ class BodyCache:
         if path is not None and path.is_file():
             try:
                 with path.open("rb") as handle:
-                    if pickle.load(handle) == _SALT:
+                    if pickle.load(handle) == code_digest():
                         for _ in range(pickle.load(handle)):
                             self.entries.update(pickle.load(handle))
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, KeyError, TypeError, ValueError):
@@ -52,38 +50,16 @@ class BodyCache:
         items = sorted(self.entries.items())
         batches = [dict(items[i : i + SAVE_BATCH]) for i in range(0, len(items), SAVE_BATCH)]
         with temporary.open("wb") as handle:  # in batches: one pickle of everything needs a memo of every object
-            for part in (_SALT, len(batches), *batches):
+            for part in (code_digest(), len(batches), *batches):
                 pickle.dump(part, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
 
 
-def prerender(cache: BodyCache) -> Callable[[Page], tuple[str, Rendered | None]]:
-    """For content.load_content's `prepare`: render a page's body as soon as it is loaded, in the
-    loading worker, unless the cache has it. Gives (cache key, rendered or None)."""
-
-    def prepare(page: Page) -> tuple[str, Rendered | None]:
-        text = page.body
-        key = body_key(text)
-        return key, None if key in cache.entries else render_markdown(text)
-
-    return prepare
-
-
-def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1, prepared: dict[tuple[str, str], tuple[str, Rendered | None]] | None = None) -> dict[tuple[str, str], Rendered]:
-    """Every page's body rendered, from the cache where possible. `prepared` holds what
-    `prerender` gave while the content loaded: those bodies are not rendered again."""
+def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1) -> dict[tuple[str, str], Rendered]:
+    """Every page's body rendered, from the cache where possible, the rest on every core."""
     cache = cache if cache is not None else BodyCache()
-    prepared = prepared or {}
-    keys = {}
-    for where, page in content.pages.items():
-        early = prepared.get(where)
-        if early is None:
-            keys[where] = body_key(page.body)
-            continue
-        keys[where] = early[0]
-        if early[1] is not None:
-            cache.entries[early[0]] = early[1]
-    todo = sorted({key: where for where, key in keys.items() if key not in cache.entries}.items())  # texts stay packed
+    keys = {where: body_key(page.body) for where, page in content.pages.items()}
+    todo = sorted({key: where for where, key in keys.items() if key not in cache.entries}.items())
 
     def render(i: int) -> list[Rendered]:
         return [render_markdown(content.pages[where].body) for _, where in parts[i]]
@@ -92,5 +68,6 @@ def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int
     for part, results in zip(parts, run_all(render, len(parts), jobs), strict=True):
         cache.entries.update({key: result for (key, _), result in zip(part, results, strict=True)})
     cache.hits += len(keys) - len(todo)
-    cache.save(set(keys.values()))
+    if todo or len(cache.entries) != len(set(keys.values())):
+        cache.save(set(keys.values()))
     return {where: cache.entries[key] for where, key in keys.items()}

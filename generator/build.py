@@ -1,11 +1,11 @@
-"""The build, top to bottom: load config → load content and catalogs → render Markdown → link →
-render pages → (write). Everything is read and linked before anything is written."""
+"""The build, top to bottom, the same for `build`, `check` and `serve`: load (config, content,
+catalogs, templates) → render Markdown bodies → link → views → render pages → emit the extras and
+the search index. Everything is read and linked before anything is written."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import gc
 import os
 import subprocess
 import sys
@@ -13,33 +13,25 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from babel.messages.catalog import Catalog
 from babel.support import NullTranslations
 
-from . import bodies, code_digest
-from .catalogs import compile_catalog, coverage, load_catalogs, template_path
+from . import code_digest
+from .bodies import BodyCache, render_bodies
+from .catalogs import compile_catalog, load_catalogs
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .errors import InputError, Problem, line_of_key
+from .extras import extra_files
+from .markup import Rendered
 from .pagecache import PageCache, salt, tree_digest
-from .render import (
-    check_templates,
-    code_data_file,
-    codes_json,
-    codes_json_name,
-    language_renderer,
-    render_pages,
-    render_views,
-    sitemap,
-    static_files,
-    status_rows,
-    translations_digest,
-)
+from .pages import render_pages
+from .render import Renderer, check_templates, code_data_file, language_renderer, translations_digest
 from .routes import Routes
 from .search import search_bundles
 from .site import OUTDATED, Linked, View, build_view, link_site
-from .write import Memory, WriteStats, check_output_dir, output_lock, staged
+from .write import Memory, Output, Staging, WriteStats, add, check_output_dir, output_lock, staged
 
 
 class Stopwatch:
@@ -57,10 +49,6 @@ class Stopwatch:
         finally:
             self.laps.append((name, time.perf_counter() - started, peak_memory_mb()))
 
-    def note(self, name: str, seconds: float) -> None:
-        """A stage that ran inside another one (its time is part of that one's)."""
-        self.laps.append((name, seconds, peak_memory_mb()))
-
 
 def peak_memory_mb() -> int:
     """This process's peak resident memory so far, in MB (Linux reports KB; macOS bytes)."""
@@ -70,20 +58,51 @@ def peak_memory_mb() -> int:
     return peak // (1 << 20) if sys.platform == "darwin" else peak // 1024
 
 
+@dataclass
+class Caches:
+    """What one build keeps for the next: rendered bodies and pages (content-addressed: a key
+    covers everything the result depends on) and search bundles. In `directory` on disk, or in
+    memory only (`directory=None`: the dev server keeps one Caches between rebuilds)."""
+
+    directory: Path | None = None
+    bodies: BodyCache = field(default_factory=BodyCache)
+    pages: PageCache | None = None
+    renderers: dict[tuple[object, ...], Renderer] = field(default_factory=dict)  # by all a compiled template depends on
+
+    @classmethod
+    def on_disk(cls, directory: Path) -> Caches:
+        """Caches read from and saved to `directory` (.cache/)."""
+        return cls(directory, BodyCache(directory / "bodies.pickle"))
+
+    def page_cache(self, salts: dict[str, bytes]) -> PageCache:
+        """The page cache for a build whose pages in each language share these salts."""
+        if self.directory is not None:
+            return PageCache(self.directory / "pages.pickle", salts)
+        return PageCache(None, salts, dict(self.pages.entries) if self.pages is not None else {})
+
+
 @dataclass(frozen=True)
 class Built:
-    """A built site in memory: output files and what went into them."""
+    """A built site: what went into it and the problems worth a warning."""
 
-    files: dict[str, bytes]  # every output file, when built in memory ({} when streamed to disk)
-    names: tuple[str, ...]  # every output file's name
+    output: Output
     config: SiteConfig
     content: Content
     linked: Linked
+    rendered: dict[tuple[str, str], Rendered]
     warnings: tuple[Problem, ...]
-    rendered: dict = field(default_factory=dict, repr=False)  # (lang, key) -> Rendered body
-    catalogs: dict = field(default_factory=dict, repr=False)  # lang -> Babel Catalog
-    renderers: dict = field(default_factory=dict, repr=False)  # lang -> Renderer
     laps: tuple[tuple[str, float, int], ...] = ()  # (stage, seconds, peak MB after it)
+
+    @property
+    def files(self) -> Memory:
+        """Every output file, for a site built in memory."""
+        assert isinstance(self.output, Memory), "the site was written to disk"
+        return self.output
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every output file's name."""
+        return tuple(sorted(self.output.digests))
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -103,215 +122,141 @@ def site_date(root: Path) -> dt.date | None:
         return None
 
 
-@contextlib.contextmanager
-def _without_cycle_collector() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector for a build (and its forked workers). A build
-    makes millions of objects that live until it ends and form no cycles to speak of; the
-    collector's passes over them cost 7-8 % of a 3,000-page build and a link stage at 30,000
-    pages took 1.9 s instead of 1.1 s, while peak memory did not grow. Reference counting still
-    frees everything else at once."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
+@dataclass(frozen=True)
+class Inputs:
+    """Everything read from the project, checked."""
+
+    config: SiteConfig
+    content: Content
+    catalogs: dict[str, Catalog]
+    renderers: dict[str, Renderer]
+    routes: Routes
 
 
-@_without_cycle_collector()
-def build_site(root: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None, sink: Any = None, keep_bodies: bool = True) -> Built:
-    """Build the whole site, in memory or into `sink` (a write.Staging); raise InputError with
-    every problem found. `cache_dir` keeps rendered Markdown and search bundles between builds.
-    With `keep_bodies=False` the rendered bodies are let go once the pages are made (the CLI
-    needs no more of them; on a large site they are the largest thing in memory), and
-    `Built.rendered` is empty."""
-    watch = Stopwatch()
-    with watch.lap("setup"):
-        cache = bodies.BodyCache(cache_dir / "bodies.pickle" if cache_dir else None)
-        config = replace(load_config(root), date=site_date(root))
-        if base_url is not None:
-            config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | None = None) -> Inputs:
+    """Read config, content, catalogs and templates; raise InputError with every problem found.
+    With `caches`, a language's compiled templates are reused while nothing they depend on changed."""
+    config = replace(load_config(root), date=site_date(root))
+    if base_url is not None:
+        config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
     problems: list[Problem] = []
     content = catalogs = None
+    try:
+        content = load_content(config)
+    except InputError as error:
+        problems += error.problems
+    try:
+        catalogs = load_catalogs(config)
+    except InputError as error:
+        problems += error.problems
     routes = Routes(config.base_url)
-    translations: dict[str, Any] = {}
-    renderers: dict[str, Any] = {}
-
-    def templates() -> None:  # load_content runs it once, while the workers load and render pages
-        nonlocal catalogs
-        started = time.perf_counter()
-        try:
-            catalogs = load_catalogs(config)
-        except InputError as error:
-            problems.extend(error.problems)
-        translations.update({
-            lang.code: compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
-            for lang in config.languages
-        })
-        updated = config.date
-        renderers.update({lang.code: language_renderer(root, lang, translations[lang.code], routes, updated) for lang in config.languages})
-        for renderer in renderers.values():  # compiled here once, not in every worker
+    renderers = {}
+    templates = tree_digest(config.root / "templates")
+    kept = caches.renderers if caches is not None else {}
+    fresh: dict[tuple[object, ...], Renderer] = {}
+    for lang in config.languages:
+        translations = compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
+        key = (code_digest(), templates, lang, translations_digest(translations), config.base_url, config.date)
+        renderer = kept.get(key)
+        if renderer is None:
+            renderer = language_renderer(config.root, lang, translations, routes, config.date)
             try:
-                check_templates(renderer.env, root)
+                check_templates(renderer.env, config.root)
             except InputError as error:
-                problems.extend(p for p in error.problems if p not in problems)
-        watch.note("catalogs and templates (meanwhile)", time.perf_counter() - started)
-
-    prepared: dict[tuple[str, str], Any] = {}
-    with watch.lap("load content, render Markdown"):
-        try:
-            content = load_content(config, jobs=jobs, prepare=bodies.prerender(cache), prepared=prepared, meanwhile=templates)
-        except InputError as error:
-            problems += error.problems
-        if content is not None and catalogs is not None:
-            rendered = bodies.render_bodies(content, cache=cache, jobs=jobs, prepared=prepared)
-    del prepared, cache
-    if content is None or catalogs is None:
+                problems += [p for p in error.problems if p not in problems]
+                renderer = None
+        if renderer is not None:
+            renderers[lang.code] = fresh[key] = renderer
+    if caches is not None:
+        caches.renderers = fresh
+    if problems or content is None or catalogs is None:
         raise InputError(problems)
+    return Inputs(config, content, catalogs, renderers, routes)
+
+
+def build_site(root: Path, *, base_url: str | None = None, output: Output | None = None, caches: Caches | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None) -> Built:
+    """Build the whole site into `output` (in memory by default); raise InputError with every
+    problem found. `caches` carries rendered bodies, pages and search bundles between builds."""
+    watch = Stopwatch()
+    caches = caches if caches is not None else Caches()
+    output = output if output is not None else Memory()
+    with watch.lap("load"):
+        inputs = load_inputs(root, base_url=base_url, caches=caches)
+    config, content, routes = inputs.config, inputs.content, inputs.routes
+    with watch.lap("render Markdown"):
+        rendered = render_bodies(content, cache=caches.bodies, jobs=jobs)
     with watch.lap("link"):
         linked = link_site(config, content, rendered, routes)
-    problems += linked.problems
-    if problems:
-        raise InputError(problems)
-    sink = Memory() if sink is None else sink
-    keys = [(lang.code, key) for lang in config.languages for key in content.page_keys]
+    if linked.problems:
+        raise InputError(linked.problems)
 
     def make_view(lang: str, key: str) -> View:
         return build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
 
+    def data_files(lang: str, key: str) -> list[tuple[str, bytes]]:
+        return code_data_file(config, content, linked, routes, config.language(lang), key)
+
     with watch.lap("render pages"):
-        pages = PageCache(cache_dir / "pages.pickle" if cache_dir else None, page_salt(root, config, renderers, translations))
-        entries = render_pages(keys, make_view, renderers, root, sink, jobs=jobs, progress=progress, cache=pages,
-                               extra=lambda lang, key: code_data_file(config, content, linked, routes, config.language(lang), key))
-        pages.save(entries)
-        del pages, entries
-    if not keep_bodies:
-        rendered = {}
-    with watch.lap("JSON, sitemap, extras"):  # each written as soon as made (codes.json piece by piece): a large site's are large
-        for make in (
-            lambda: translation_pages(config, content, linked, routes, renderers, catalogs, root),
-            lambda: not_found_page(config, renderers, routes),
-            *(lambda lang=lang: {codes_json_name(lang): codes_json(config, content, linked, routes, lang)} for lang in config.languages),
-            lambda: {"sitemap.xml": sitemap(config, content, linked.states, routes)},
-            lambda: {"robots.txt": robots(routes)},
-            lambda: static_files(root),
-        ):
-            extras = make()
-            for name in sorted(extras):
-                if isinstance(extras[name], bytes):
-                    sink.add(name, extras[name])
-                else:
-                    sink.add_parts(name, extras[name])
-            del extras
+        pages = caches.page_cache(page_salts(config, inputs.renderers))
+        keys = [(lang.code, key) for lang in config.languages for key in content.page_keys]
+        pages.save(render_pages(keys, make_view, data_files, inputs.renderers, output, pages, root=config.root, jobs=jobs, progress=progress))
+        caches.pages = pages
+    with watch.lap("extras"):
+        for name, data in extra_files(config, content, linked, routes, inputs.renderers, inputs.catalogs):
+            if isinstance(data, bytes):
+                add(output, name, data)
+            else:
+                output.add_parts(name, data)
     if config.search and search:
         with watch.lap("search index"):
-            bundles = search_bundles(sink, config.languages, cache_dir / "search" if cache_dir else None)
+            where = {"directory": output.directory} if isinstance(output, Staging) else {"files": output}
+            bundles = search_bundles(output.digests, config.languages, caches.directory / "search" if caches.directory else None, **where)
             for name in sorted(bundles):
-                sink.add(name, bundles[name])
-    warnings = tuple(
+                add(output, name, bundles[name])
+    return Built(output=output, config=config, content=content, linked=linked, rendered=rendered, warnings=warnings(config, content, linked), laps=tuple(watch.laps))
+
+
+def warnings(config: SiteConfig, content: Content, linked: Linked) -> tuple[Problem, ...]:
+    """What the site can be built with but a maintainer should see: outdated translations and
+    temporary registrations past their expiry date."""
+    found = [
         Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
-    ) + expired_registrations(config, content)
-    return Built(
-        files=sink if isinstance(sink, Memory) else {}, names=tuple(sorted(sink.digests)), config=config, content=content,
-        linked=linked, warnings=warnings, rendered=rendered, catalogs=catalogs, renderers=renderers, laps=tuple(watch.laps),
-    )
-
-
-def expired_registrations(config: SiteConfig, content: Content) -> tuple[Problem, ...]:
-    """A warning for each temporary registration whose expiry date has passed by the build date:
-    the IANA registry may have extended or removed it, and the facts file should say which."""
-    warnings = []
+    ]
     for number, code in sorted(content.codes.items()):
         for meaning in code.meanings:
             if config.expired(meaning.expires):
+                # the IANA registry may have extended or removed it: the facts file should say which
                 text = (config.root / code.path).read_text(encoding="utf-8")
-                warnings.append(Problem(code.path, line_of_key(text, "expires"), (
+                found.append(Problem(code.path, line_of_key(text, "expires"), (
                     f"warning: the temporary registration of {number} expired on {meaning.expires}, before the build date "
                     f"{config.date}; check the IANA registry and record the extension (expires, with a source) or the removal")))
-    return tuple(warnings)
+    return tuple(found)
 
 
-def page_salt(root: Path, config: SiteConfig, renderers: dict, translations: dict) -> bytes:
-    """What shapes every page besides its view: code, templates, translations, globals."""
-    languages = [
-        (code, translations_digest(translations[code]), sorted((k, v) for k, v in renderer.globals.items() if isinstance(v, str)))
-        for code, renderer in sorted(renderers.items())
-    ]
-    return salt(code_digest(), tree_digest(root / "templates"), config.base_url, config.languages, languages)
-
-
-def _read_template(root: Path):  # noqa: ANN202 - a Babel Catalog or None
-    """The extracted .pot, if present, to measure coverage against."""
-    from babel.messages.pofile import read_po
-
-    path = template_path(root)
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return read_po(handle)
-
-
-def robots(routes: Routes) -> bytes:
-    """robots.txt: everything may be crawled; where the sitemap is."""
-    base = routes.base_url if "://" in routes.base_url else routes.base_path
-    return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()
-
-
-def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict, catalogs: dict, root: Path) -> dict[str, bytes]:
-    """The /translations/ page in every language: the status table for contributors."""
-    template = _read_template(root)
-    cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
-    rows = status_rows(config, content, linked, routes, cover)
-    return {output: data for output, _, data in render_views(_translation_views(config, routes, rows), renderers, root)}
-
-
-def _translation_views(config: SiteConfig, routes: Routes, rows: list) -> list[View]:
-    """The /translations/ page in every language."""
-    views = []
-    for lang in config.languages:
-        alternates = [_alt(other, routes) for other in config.languages]
-        views.append(View("translations.html", lang, "translations", routes.output_file(routes.path(lang, "translations")), {
-            "state": "current",
-            "alternates": alternates,
-            "source_url": routes.url(config.language(config.default_language), "translations"),
-            "canonical": routes.absolute(lang, "translations"),
-            "status": rows,
-            "body_lang": lang.tag,
-        }))
-    return views
-
-
-def _alt(lang, routes: Routes):  # noqa: ANN001, ANN202
-    from .site import Alternate
-
-    return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
-
-
-def not_found_page(config: SiteConfig, renderers: dict, routes: Routes) -> dict[str, bytes]:
-    """404.html at the root: every language's message; a small script shows the path's language."""
-    from markupsafe import Markup
-
-    sections = [Markup(renderers[lang.code].render("notfound_message.html", lang=lang)) for lang in config.languages]
-    default = renderers[config.default_language]
-    title = default.render_string("{{ _('Page not found') }}")
-    html = default.render("notfound.html", sections=sections, default=config.language(config.default_language), title=title)
-    return {"404.html": html.encode("utf-8")}
+def page_salts(config: SiteConfig, renderers: dict[str, Renderer]) -> dict[str, bytes]:
+    """Per language, what shapes every page in it besides its view: the generator and its
+    dependencies, the templates, the settings, and the language's translations and globals."""
+    shared = (code_digest(), tree_digest(config.root / "templates"), config.base_url, config.languages)
+    return {
+        code: salt(*shared, code, translations_digest(renderer.translations), sorted((k, v) for k, v in renderer.globals.items() if isinstance(v, str)))
+        for code, renderer in renderers.items()
+    }
 
 
 def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> tuple[Built, WriteStats]:
-    """Build straight into a staging directory beside `out` and swap it in; nothing changes in
-    `out` if the build fails. The lock is held for the whole build: a second build refuses."""
+    """Build into the spare copy beside `out` and swap it in; nothing changes in `out` if the
+    build fails. The lock is held for the whole build: a second build refuses."""
     out = Path(os.path.abspath(out))
     check_output_dir(out, root)  # before the lock, which creates a file beside `out`
+    caches = Caches.on_disk(cache_dir) if cache_dir is not None else Caches()
     with output_lock(out), staged(out, root, locked=True) as staging:
-        built = build_site(root, base_url=base_url, cache_dir=cache_dir, jobs=jobs, progress=progress, sink=staging, keep_bodies=False)
+        built = build_site(root, base_url=base_url, caches=caches, jobs=jobs, progress=progress, output=staging)
         started = time.perf_counter()
         stats = staging.commit()
         built = replace(built, laps=(*built.laps, ("swap in", time.perf_counter() - started, peak_memory_mb())))
     return built, stats
 
 
-__all__ = ["Built", "build_site", "build_and_write", "site_date"]
+__all__ = ["Built", "Caches", "build_site", "build_and_write", "load_inputs", "site_date"]

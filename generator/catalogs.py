@@ -92,9 +92,9 @@ def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
     expected = get_plural(locale).num_plurals
     if catalog.num_plurals != expected:
         problems.append(Problem(path, _header_line(text), f"Plural-Forms says nplurals={catalog.num_plurals}; {locale} has {expected} plural forms"))
-    for message in catalog:
-        if message.id:
-            problems += [Problem(path, message.lineno or 1, p) for p in check_message(message, expected)]
+    for entry in catalog:
+        if entry.id:
+            problems += [Problem(path, entry.lineno or 1, p) for p in check_message(entry, expected)]
     if problems:
         raise InputError(problems)
     return catalog

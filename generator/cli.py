@@ -29,7 +29,8 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--out", type=Path, default=None, help="output directory (default: <root>/_site)")
     i18n = commands.add_parser("i18n", help="translation tools")
     actions = i18n.add_subparsers(dest="action", required=True)
-    actions.add_parser("extract", help="extract UI strings from templates into locales/messages.pot")
+    extract = actions.add_parser("extract", help="extract UI strings from templates into locales/messages.pot")
+    extract.add_argument("--check", action="store_true", help="write nothing; exit 1 if messages.pot is out of date")
     actions.add_parser("update", help="merge messages.pot into every language's messages.po")
     actions.add_parser("compile", help="check every catalog and print its statistics")
     actions.add_parser("status", help="pages translated / outdated / missing and catalog coverage per language")
@@ -40,6 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     stamp = actions.add_parser("stamp", help="record that translations match the current English pages")
     stamp.add_argument("lang")
     stamp.add_argument("keys", nargs="*", help="page keys (404, 4xx, home); default: every translated page without a stamp")
+    diff = actions.add_parser("diff", help="what changed in the English page since the translation was stamped")
+    diff.add_argument("lang")
+    diff.add_argument("key", help="page key: 404, 4xx or home")
+    lint = actions.add_parser("lint", help="check translations against their language's glossary and punctuation rules")
+    lint.add_argument("lang", nargs="?", help="one language (default: every translation)")
+    glossary = actions.add_parser("glossary", help="print a language's glossary")
+    glossary.add_argument("lang")
     return parser
 
 
@@ -111,9 +119,10 @@ def _build(root: Path, args: argparse.Namespace) -> int:
 
 def _check(root: Path) -> int:
     from .build import build_site
+    from .i18n import check_warnings
 
     built = build_site(root, search=False)
-    for warning in built.warnings:
+    for warning in (*map(str, built.warnings), *check_warnings(root, built.config)):
         print(warning)
     print(f"OK: {len(built.content.codes)} codes, {len(built.content.pages)} pages, {len(built.names)} output files.")
     return 0

@@ -11,7 +11,6 @@ from babel import Locale, UnknownLocaleError
 
 from .errors import InputError, Problem, line_of_key
 from .schema import Field, check_table, parse_toml
-from .slotted import picklable
 from .textfile import read_text
 
 SITE_FIELDS = {
@@ -33,8 +32,7 @@ LANGUAGE_FIELDS = {
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Language:
     """One language of the site and all the spellings of its locale."""
 

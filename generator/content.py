@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,10 +12,8 @@ from typing import Any
 from .config import SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
-from .parallel import chunks, run_all
 from .schema import Field, check_table, parse_toml
-from .slotted import picklable
-from .textfile import compress_texts, pack, prefetch, read_text, unpack
+from .textfile import read_text
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -73,8 +70,7 @@ _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Spec:
     """A cited specification and the titles of its cited sections."""
 
@@ -88,8 +84,7 @@ class Spec:
         return f"{self.url}#section-{section}"
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Meaning:
     """One meaning of a code: registered, or one vendor's."""
 
@@ -104,8 +99,7 @@ class Meaning:
     expires: str = ""
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Source:
     """One document a code's pages rest on: a specification section, or a titled page or file."""
 
@@ -115,8 +109,7 @@ class Source:
     section: str = ""
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Code:
     """Language-neutral facts about one status code."""
 
@@ -145,8 +138,7 @@ class Code:
         return any(m.status != "unofficial" for m in self.meanings)
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -159,8 +151,7 @@ class Framework:
     aliases: dict[int, str]
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Page:
     """Words in one language: a code page ('404'), a class page ('4xx') or the home page ('home')."""
 
@@ -168,23 +159,17 @@ class Page:
     key: str
     path: str
     meta: dict[str, Any]
-    packed_body: bytes | str  # the Markdown body, compressed on a large site (textfile.pack)
+    body: str  # the Markdown body
     body_line: int
     meta_text: str  # the front matter's text, for locating a key's line
 
     @property
-    def body(self) -> str:
-        """The Markdown body."""
-        return unpack(self.packed_body)
-
-    @property
     def source_hash(self) -> str:
         """The default-language version this translation was made from ('' if unknown)."""
-        return self.meta.get("source_hash", "")
+        return str(self.meta.get("source_hash", ""))
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Content:
     """All of `content/`, loaded and checked."""
 
@@ -204,10 +189,6 @@ def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
     return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
 
 
-PARALLEL_FILES = 600  # below this, forking workers costs more than it saves
-PARALLEL_PREPARED = 120  # the same when each page is also rendered (Markdown costs ~10x the parsing)
-
-
 def _entries(directory: Path) -> list[Path]:
     """Everything in `directory`, sorted by name ([] when it does not exist)."""
     try:
@@ -218,48 +199,15 @@ def _entries(directory: Path) -> list[Path]:
     return [directory / name for name in names]
 
 
-def _load_files(load: Callable[[Any], Any], items: list[Any], jobs: int, *, path: Callable[[Any], Path] = lambda item: item, threshold: int = PARALLEL_FILES, meanwhile: Callable[[], None] | None = None) -> list[tuple[Any, tuple[Problem, ...]]]:
-    """(loaded value or None, problems) for each item (`path(item)` is its file), in order; on
-    every core for many files. `meanwhile` runs in this process while the workers load (see
-    parallel.run_all)."""
-
-    def one(item: Any) -> tuple[Any, tuple[Problem, ...]]:
-        try:
-            return load(item), ()
-        except InputError as error:
-            return None, tuple(error.problems)
-
-    def some(part: list[Any]) -> list[tuple[Any, tuple[Problem, ...]]]:
-        prefetch(path(item) for item in part)
-        return [one(item) for item in part]
-
-    if jobs <= 1 or len(items) < threshold:
-        if meanwhile is not None:
-            meanwhile()
-        return some(items)
-    parts = chunks(list(range(len(items))), jobs)
-    results: list[Any] = [None] * len(items)
-    for part, loaded in zip(parts, run_all(lambda i: some([items[j] for j in parts[i]]), len(parts), jobs, meanwhile), strict=True):
-        for j, result in zip(part, loaded, strict=True):
-            results[j] = result
-    return results
-
-
-def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page], Any] | None = None, prepared: dict[tuple[str, str], Any] | None = None, meanwhile: Callable[[], None] | None = None) -> Content:
-    """Read and check everything under `content/`; raise InputError listing every problem.
-    With `jobs` > 1 the files of a large site are read and parsed on every core. `prepare(page)`
-    runs where each page is loaded (in the workers: the build renders Markdown there), its
-    results going to `prepared`; `meanwhile` runs once in this process while the pages load
-    (always, even when loading finds problems)."""
+def load_content(config: SiteConfig) -> Content:
+    """Read and check everything under `content/`; raise InputError listing every problem."""
     root = config.root
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    code_paths = _entries(root / "content" / "codes")
-    loaded = _load_files(lambda path: load_code(path, root, specs or {}, config.max_code), code_paths, jobs)
-    for path, (code, found) in zip(code_paths, loaded, strict=True):
-        problems += found
+    for path in _entries(root / "content" / "codes"):
+        code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
         if code is None:
             continue
         stem = path.name.split(".")[0]
@@ -274,22 +222,11 @@ def load_content(config: SiteConfig, *, jobs: int = 1, prepare: Callable[[Page],
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
-    page_paths = [(lang.code, path) for lang in config.languages for path in _entries(root / "content" / lang.code)]
-    compress_texts(len(page_paths))
-
-    def load(item: tuple[str, Path]) -> tuple[Page, Any]:
-        page = load_page(item[1], root, item[0], default=item[0] == config.default_language)
-        return page, prepare(page) if prepare is not None else None
-
-    threshold = PARALLEL_PREPARED if prepare is not None else PARALLEL_FILES
-    loaded = _load_files(load, page_paths, jobs, path=lambda item: item[1], threshold=threshold, meanwhile=meanwhile)
-    for result, found in loaded:
-        problems += found
-        if result is not None:
-            page, extra = result
-            pages[(page.lang, page.key)] = page
-            if prepared is not None and extra is not None:
-                prepared[(page.lang, page.key)] = extra
+    for lang in config.languages:
+        for path in _entries(root / "content" / lang.code):
+            page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
+            if page is not None:
+                pages[(page.lang, page.key)] = page
     content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
     problems += check_content(content, config)
     if problems:
@@ -474,7 +411,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
                 problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
     if problems:
         raise InputError(problems)
-    return Page(lang=lang, key=key, path=path, meta=document.meta, packed_body=pack(document.body), body_line=document.body_line, meta_text=document.meta_text)
+    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, meta_text=document.meta_text)
 
 
 def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:

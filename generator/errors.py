@@ -9,14 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from .slotted import picklable
-
 EXIT_INPUT = 65  # sysexits EX_DATAERR: the input is wrong
 EXIT_OUTPUT = 73  # sysexits EX_CANTCREAT: the output directory is refused or busy
 
 
-@picklable
-@dataclass(frozen=True, order=True, slots=True)
+@dataclass(frozen=True, order=True)
 class Problem:
     """One problem in one input file, printed as `path:line: message`."""
 

@@ -1,23 +1,22 @@
 """Knowing, without reading them, that no input changed since the last build into an output.
 
 The fingerprint covers every input file's path, size and modification time, the options, the
-generator's version and the site date. The output is checked too, cheaply: the modification
-time of each of its directories (which changes when a file in it is added, removed or renamed)
-and the size and time of its top-level files, so a page deleted from the output forces a build.
-(Stat-ing all of a large site's files means reading every directory of the tree from disk: at
-30,000 pages that alone takes seconds with a cold cache.) A match means the build would write
-the same bytes: `make site` on an unchanged tree returns at once."""
+generator's code, the Python and dependency versions (code_digest) and the site date. The output
+is checked too: every file the manifest lists must still have the identity (size, mtime, inode,
+mode) it was written with, and nothing else may be there, so a page edited, deleted or added in
+the output by hand forces a build that restores it. A match means the build would write the same
+bytes: `make site` on an unchanged tree returns at once."""
 
 from __future__ import annotations
 
 import hashlib
 import json
 import os
-import sys
 from pathlib import Path
+from typing import Any
 
 from . import code_digest
-from .write import MANIFEST
+from .write import MANIFEST, identity, read_identities, read_manifest
 
 INPUTS = ("site.toml", "content", "templates", "locales")
 
@@ -35,7 +34,7 @@ def _listing(directory: Path) -> list[tuple[str, int, int]]:
 
 def inputs_fingerprint(root: Path, options: dict[str, object]) -> str:
     """A digest of every input file's metadata and of everything else that shapes the output."""
-    digest = hashlib.sha256(json.dumps([code_digest(), sys.version, options], sort_keys=True, default=str).encode())
+    digest = hashlib.sha256(json.dumps([code_digest(), options], sort_keys=True, default=str).encode())
     for name in INPUTS:
         path = root / name
         if path.is_file():
@@ -48,38 +47,32 @@ def inputs_fingerprint(root: Path, options: dict[str, object]) -> str:
 
 
 def outputs_fingerprint(out: Path) -> str:
-    """A digest of the output's directories and top-level files ('' when there is none)."""
-    try:
-        names = (out / MANIFEST).read_text(encoding="utf-8").splitlines()
-    except OSError:
+    """A digest of the output's manifest, or '' when any file differs from what it records."""
+    manifest = read_manifest(out)
+    recorded = read_identities(out.resolve()).get(str(out.resolve()), {})
+    if manifest is None:
         return ""
-    folders = {""}
-    for name in names:
-        parent = os.path.dirname(name)
-        while parent and parent not in folders:
-            folders.add(parent)
-            parent = os.path.dirname(parent)
-    digest = hashlib.sha256()
-    for name in sorted(folders) + sorted(n for n in [*names, MANIFEST] if "/" not in n):
-        try:
-            info = os.stat(os.path.join(out, name))
-        except OSError:
-            return f"missing {name}"
-        digest.update(f"{name}\0{info.st_ino}\0{info.st_size}\0{info.st_mtime_ns}\n".encode())
-    return digest.hexdigest()
+    for name in manifest:
+        if name not in recorded or identity(os.path.join(out, name)) != recorded[name]:
+            return ""
+    listed = {name.split("/", 1)[0] for name in manifest} | {MANIFEST}
+    if set(os.listdir(out)) != listed:  # something added at the top; deeper additions fail check_output_dir
+        return ""
+    return hashlib.sha256((out / MANIFEST).read_bytes()).hexdigest()
 
 
 def _record(cache_dir: Path, out: Path) -> Path:
     return cache_dir / f"last-build-{hashlib.sha256(str(out.resolve()).encode()).hexdigest()[:16]}.json"
 
 
-def up_to_date(cache_dir: Path, out: Path, inputs: str) -> dict[str, object] | None:
+def up_to_date(cache_dir: Path, out: Path, inputs: str) -> dict[str, Any] | None:
     """The last build's record when neither inputs nor output changed since it, else None."""
     try:
         record = json.loads(_record(cache_dir, out).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    if record.get("inputs") == inputs and record.get("outputs") == outputs_fingerprint(out):
+    outputs = outputs_fingerprint(out)
+    if isinstance(record, dict) and outputs and record.get("inputs") == inputs and record.get("outputs") == outputs:
         return record
     return None
 

@@ -10,23 +10,18 @@ import html
 import re
 import sys
 import xml.etree.ElementTree as etree
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import markdown
-from markdown import blockprocessors, inlinepatterns, treeprocessors, util
 from markdown.extensions import Extension
 from markdown.extensions.attr_list import AttrListExtension
 from markdown.extensions.fenced_code import FencedBlockPreprocessor, FencedCodeExtension
 from markdown.extensions.sane_lists import SaneListExtension
-from markdown.extensions.tables import TableExtension, TableProcessor
+from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
-
-from .slotted import picklable
-from .textfile import pack, unpack
 
 XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
 _PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3,5})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
@@ -45,8 +40,7 @@ MAX_BRACKETS = 500
 MAX_INDENT = 80
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class XLink:
     """A cross-link found in a body: target code, optional fragment, optional own text."""
 
@@ -55,96 +49,48 @@ class XLink:
     source: str
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Rendered:
-    """A body rendered to HTML with placeholders, and what the checks need to know of it. The main
-    process holds every body of the site until its pages are rendered, so on a large site the HTML
-    is kept compressed (textfile.pack), in about a quarter of the memory."""
+    """A body rendered to HTML with cross-link placeholders, and what the checks need to know of it."""
 
-    packed: bytes | str
+    html: str
     ids: tuple[str, ...]
     links: tuple[XLink, ...]
     blocks: tuple[str, ...]
     problems: tuple[tuple[str, str], ...]  # (text to find the line by, message)
 
-    @classmethod
-    def of(cls, html: str, **rest: Any) -> Rendered:
-        """Keep `html` (compressed on a large site)."""
-        return cls(packed=pack(html), **rest)
 
-    @property
-    def html(self) -> str:
-        """The HTML, with cross-link placeholders."""
-        return unpack(self.packed)
+@dataclass
+class _Findings:
+    """What one conversion found: cross-links, heading ids, problems."""
+
+    links: list[XLink] = field(default_factory=list)
+    ids: list[str] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _CrossLinks(InlineProcessor):
     """`[[404]]`, `[[404#vs-410]]`, `[[404|text]]` -> placeholder anchors."""
 
-    def __init__(self, md: markdown.Markdown) -> None:
+    def __init__(self, md: markdown.Markdown, found: _Strict) -> None:
         super().__init__(XLINK_SYNTAX, md)
+        self.found = found
 
-    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # noqa: N802
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[etree.Element, int, int]:  # type: ignore[override]  # noqa: N802
         element = etree.Element("a")
         element.set("data-xlink", m.group(1) + (f"#{m.group(2)}" if m.group(2) else ""))
         element.text = m.group(3) or ""
         # section ids repeat on every page ('when', 'example'): one string each saves memory
-        self.md.found_links.append(XLink(int(m.group(1)), sys.intern(m.group(2) or ""), m.group(0)))
+        self.found.findings.links.append(XLink(int(m.group(1)), sys.intern(m.group(2) or ""), m.group(0)))
         return element, m.start(0), m.end(0)
-
-
-# What a text must contain for an inline pattern to match anywhere in it (by the pattern's regex).
-# A pattern missing from this table is always tried.
-_TRIGGERS: dict[str, tuple[str, ...]] = {
-    inlinepatterns.BACKTICK_RE: ("`",),
-    inlinepatterns.ESCAPE_RE: ("\\",),
-    inlinepatterns.LINK_RE: ("[",),  # also REFERENCE_RE
-    inlinepatterns.IMAGE_LINK_RE: ("![",),  # also IMAGE_REFERENCE_RE
-    inlinepatterns.AUTOLINK_RE: ("<",),
-    inlinepatterns.AUTOMAIL_RE: ("<",),
-    inlinepatterns.LINE_BREAK_RE: ("  \n",),
-    inlinepatterns.ENTITY_RE: ("&",),
-    inlinepatterns.HTML_RE: ("<",),
-    XLINK_SYNTAX: ("[[",),
-}
-
-
-def _triggers(pattern: inlinepatterns.Pattern) -> tuple[str, ...] | None:
-    """The substrings one of which a text needs for `pattern` to match, or None if unknown."""
-    if isinstance(pattern, inlinepatterns.DelimiterProcessor):
-        return tuple(pattern.tokens)  # '*' and '_'
-    return _TRIGGERS.get(getattr(pattern, "pattern", None))
-
-
-class _FastInline(treeprocessors.InlineProcessor):
-    """Python-Markdown's inline processor, skipping the patterns whose trigger text (a backtick,
-    a '[', a '<', ...) does not occur in the rest of a text. The output is the same; most text
-    holds none of them, and trying every pattern on every text is most of Markdown's time."""
-
-    def run(self, tree: etree.Element, ancestors: list[str] | None = None) -> etree.Element:
-        self._patterns = [(pattern, _triggers(pattern)) for pattern in self.inlinePatterns]
-        known = all(triggers is not None for _, triggers in self._patterns)
-        self._any = re.compile("|".join(re.escape(t) for _, ts in self._patterns for t in ts)) if known else None
-        return super().run(tree, ancestors)
-
-    def _InlineProcessor__handleInline(self, data: str, patternIndex: int = 0) -> str:  # noqa: N802, N803 - overrides a private method
-        if isinstance(data, util.AtomicString) or (self._any is not None and not self._any.search(data)):
-            return data  # most text: nothing any pattern could match
-        apply = self._InlineProcessor__applyPattern
-        # Placeholders put in by a match hold no trigger, so the patterns that can match only
-        # become fewer as the text is processed: choosing them once is enough.
-        for index in range(patternIndex, len(self._patterns)):
-            pattern, triggers = self._patterns[index]
-            if triggers is None or any(t in data for t in triggers):
-                matched, start = True, 0
-                while matched:
-                    data, matched, start = apply(pattern, data, index, start)
-        return data
 
 
 class _Checks(Treeprocessor):
     """Collect heading ids; refuse headings without ids, unsafe URLs and unknown attributes."""
+
+    def __init__(self, md: markdown.Markdown, found: _Strict) -> None:
+        super().__init__(md)
+        self.found = found
 
     def run(self, root: etree.Element) -> None:
         for element in root.iter():
@@ -172,13 +118,13 @@ class _Checks(Treeprocessor):
             self._problem(text, f"heading '{text}' needs an id: add {{#some-id}}")
         elif not _ID.match(heading_id):
             self._problem(heading_id, f"heading id '{heading_id}' must be lowercase ASCII letters, digits and '-'")
-        elif heading_id in self.md.found_ids:
+        elif heading_id in self.found.findings.ids:
             self._problem(heading_id, f"heading id '{heading_id}' is used twice")
         else:
-            self.md.found_ids.append(heading_id)
+            self.found.findings.ids.append(heading_id)
 
     def _problem(self, needle: str, message: str) -> None:
-        self.md.found_problems.append((needle, message))
+        self.found.findings.problems.append((needle, message))
 
 
 def _safe_url(url: str) -> bool:
@@ -191,138 +137,56 @@ def _safe_url(url: str) -> bool:
 
 
 class _Strict(Extension):
+    """The project's rules, through Python-Markdown's public extension API: raw HTML escaped,
+    cross-links, and the checks; it keeps what a conversion found until the next `reset`."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.findings = _Findings()
+
     def extendMarkdown(self, md: markdown.Markdown) -> None:  # noqa: N802
+        md.registerExtension(self)  # so that md.reset() resets the findings too
         # Raw HTML is escaped, never passed through: contributors' text reaches readers as text.
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
-        md.inlinePatterns.register(_CrossLinks(md), "xlink", 175)
-        md.treeprocessors.register(_Checks(md), "checks", 0)
+        md.inlinePatterns.register(_CrossLinks(md, self), "xlink", 175)
+        md.treeprocessors.register(_Checks(md, self), "checks", 0)
+
+    def reset(self) -> None:
+        self.findings = _Findings()
 
 
-# Block processors that first look for the one character their pattern cannot match without; the
-# stock ones run a regular expression over every block of every body (most of them fail). The
-# answer is the same: each check is implied by the processor's own pattern.
-class _HashHeader(blockprocessors.HashHeaderProcessor):
-    def test(self, parent: Any, block: str) -> bool:
-        return "#" in block and super().test(parent, block)
+class Converter:
+    """A reusable Markdown converter with the project's extensions (making one is slow)."""
+
+    def __init__(self) -> None:
+        self.strict = _Strict()
+        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
+
+    def render(self, text: str) -> Rendered:
+        """Render a page body."""
+        refused = _refuse(text)
+        if refused:
+            return Rendered("", ids=(), links=(), blocks=(), problems=(refused,))
+        self.md.reset()
+        try:
+            body = self.md.convert(text)
+        except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
+            self.md.reset()
+            return Rendered("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
+        found = self.strict.findings
+        blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
+        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=tuple(found.problems))
 
 
-class _HorizontalRule(blockprocessors.HRProcessor):
-    def test(self, parent: Any, block: str) -> bool:
-        return ("-" in block or "*" in block or "_" in block) and super().test(parent, block)
+_shared: list[Converter] = []
 
 
-class _BlockQuote(blockprocessors.BlockQuoteProcessor):
-    def test(self, parent: Any, block: str) -> bool:
-        return ">" in block and super().test(parent, block)
-
-
-class _Table(TableProcessor):
-    def test(self, parent: Any, block: str) -> bool:
-        return "|" in block and super().test(parent, block)  # a header row without '|' is no table
-
-
-class _Reference(blockprocessors.ReferenceProcessor):
-    def run(self, parent: Any, blocks: list[str]) -> bool:
-        return "]:" in blocks[0] and super().run(parent, blocks)
-
-
-# name -> (make the quick processor from the stock one, the priority Python-Markdown gives it)
-_QUICK_BLOCKS: dict[str, tuple[Callable[[Any], Any], int]] = {
-    "table": (lambda stock: _Table(stock.parser, stock.config), 75),
-    "hashheader": (lambda stock: _HashHeader(stock.parser), 70),
-    "hr": (lambda stock: _HorizontalRule(stock.parser), 50),
-    "quote": (lambda stock: _BlockQuote(stock.parser), 20),
-    "reference": (lambda stock: _Reference(stock.parser), 15),
-}
-
-
-def new_markdown(*, fast: bool = True) -> markdown.Markdown:
-    """A Markdown converter with the project's extensions (reuse it: creating one is slow).
-    `fast=False` is stock Python-Markdown with them, without this module's shortcuts (tests
-    compare the two)."""
-    # Instances, not names: looking extensions up by name scans every installed package's entry
-    # points (about 30 ms in each process that makes a converter).
-    md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), _Strict()])
-    md.found_links, md.found_ids, md.found_problems = [], [], []
-    if fast:
-        _quicken(md)
-    return md
-
-
-def _quicken(md: markdown.Markdown) -> None:
-    """This module's shortcuts, each giving the same HTML as the stock code it replaces."""
-    md.treeprocessors.register(_FastInline(md), "inline", 20)
-    blocks = md.parser.blockprocessors
-    for name, (quick, priority) in _QUICK_BLOCKS.items():
-        blocks.register(quick(blocks[name]), name, priority)
-    # `is_block_level` is asked about 60 times per body, and each time lowercased the tag and
-    # searched a list of 50 names; the list does not change once the extensions are loaded
-    # (md_in_html, which would change it, is not used).
-    md.is_block_level = _BlockLevels(md.block_level_elements).__getitem__  # type: ignore[method-assign]
-    for registry in (md.preprocessors, blocks, md.treeprocessors, md.inlinePatterns, md.postprocessors):
-        registry.__class__ = _Registry
-
-
-class _Registry(util.Registry):
-    """A registry that keeps the ordered list of its items until it changes: Python-Markdown's
-    makes the list afresh on every iteration, which is for every block of every body."""
-
-    _items: tuple[Any, ...] | None = None
-
-    def __iter__(self) -> Iterator[Any]:
-        if self._items is None:
-            self._items = tuple(super().__iter__())
-        return iter(self._items)
-
-    def register(self, item: Any, name: str, priority: float) -> None:
-        self._items = None
-        super().register(item, name, priority)
-
-    def deregister(self, name: str, strict: bool = True) -> None:
-        self._items = None
-        super().deregister(name, strict)
-
-
-class _BlockLevels(dict):
-    """tag -> is it block-level, worked out as Python-Markdown does the first time a tag is seen."""
-
-    def __init__(self, names: list[str]) -> None:
-        super().__init__()
-        self.names = frozenset(names)
-
-    def __missing__(self, tag: Any) -> bool:
-        level = self[tag] = isinstance(tag, str) and tag.lower().rstrip("/") in self.names
-        return level
-
-
-_shared: list[markdown.Markdown] = []
-
-
-def render_markdown(text: str, md: markdown.Markdown | None = None) -> Rendered:
-    """Render a page body."""
-    if md is None:
-        if not _shared:
-            _shared.append(new_markdown())
-        md = _shared[0]
-    refused = _refuse(text)
-    if refused:
-        return Rendered.of("", ids=(), links=(), blocks=(), problems=(refused,))
-    md.reset()
-    md.found_links, md.found_ids, md.found_problems = [], [], []
-    try:
-        body = md.convert(text)
-    except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
-        md.reset()
-        return Rendered.of("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
-    blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
-    return Rendered.of(
-        body,
-        ids=tuple(sys.intern(i) for i in md.found_ids),
-        links=tuple(md.found_links),
-        blocks=blocks,
-        problems=tuple(md.found_problems),
-    )
+def render_markdown(text: str) -> Rendered:
+    """Render a page body with this process's converter."""
+    if not _shared:
+        _shared.append(Converter())
+    return _shared[0].render(text)
 
 
 def _refuse(text: str) -> tuple[str, str] | None:

@@ -1,7 +1,7 @@
-"""Work on every core: forked workers that see the parent's loaded site without copying it.
-
-A fork also inherits the build's output lock; each worker closes its copy at once and is killed
-with its parent, so a killed build never leaves a worker holding the lock."""
+"""Work on every core for large builds: forked workers that see the parent's loaded site without
+copying it. Forking is done only from the main thread (a fork from a threaded process can deadlock
+in the child), so the dev server, which rebuilds from a thread, renders in-process; on a site of
+this size a rebuild renders only the few pages whose inputs changed anyway."""
 
 from __future__ import annotations
 
@@ -10,26 +10,18 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
 
-INHERITED_LOCKS: set[int] = set()  # descriptors a worker must not keep (see write.output_lock)
+MIN_TASKS = 2  # fewer tasks than this are run in-process
 _task: Callable[[int], Any] | None = None
 
 
-def _start_worker(close: tuple[int, ...]) -> None:
-    for descriptor in close:
-        try:
-            os.close(descriptor)
-        except OSError:
-            pass
-    die_with_parent()
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to kill this process when its parent dies (Linux; elsewhere nothing).
-    Also the `preexec_fn` of helper programs such as Pagefind."""
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this worker when its parent dies (Linux), so that a build killed
+    with SIGKILL leaves no worker behind holding its output lock."""
     if sys.platform.startswith("linux"):
         pr_set_pdeathsig = 1
         ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
@@ -40,24 +32,22 @@ def _run(index: int) -> Any:
     return _task(index)
 
 
-def run_all(task: Callable[[int], Any], count: int, jobs: int, meanwhile: Callable[[], None] | None = None) -> Iterator[Any]:
-    """task(0) ... task(count - 1), in order; in forked workers when jobs > 1. `meanwhile` runs
-    in this process once the workers are forked (so they never see what it makes), before the
-    first result is awaited; with no workers, before the first task."""
+def can_fork() -> bool:
+    """Whether workers may be forked from here: a POSIX system, and the main thread."""
+    return hasattr(os, "fork") and threading.current_thread() is threading.main_thread()
+
+
+def run_all(task: Callable[[int], Any], count: int, jobs: int) -> Iterator[Any]:
+    """task(0) ... task(count - 1), in order; in forked workers when jobs > 1 and forking is safe."""
     global _task
-    if jobs <= 1 or count <= 1 or not hasattr(os, "fork"):
-        if meanwhile is not None:
-            meanwhile()
+    if jobs <= 1 or count < MIN_TASKS or not can_fork():
         yield from (task(i) for i in range(count))
         return
     _task = task
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_start_worker, initargs=(tuple(INHERITED_LOCKS),)) as pool:
-            results = pool.map(_run, range(count))  # submits everything: every worker is forked now
-            if meanwhile is not None:
-                meanwhile()
-            yield from results
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_die_with_parent) as pool:
+            yield from pool.map(_run, range(count))
     finally:
         _task = None
 

@@ -27,8 +27,6 @@ from markupsafe import Markup, escape
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
-from .pagecache import entry, unpack_entry
-from .parallel import chunks, run_all
 from .routes import Routes
 from .search import bundle_prefix
 from .site import MISSING, OUTDATED, Linked, View
@@ -117,9 +115,10 @@ class _FoldGettext(NodeTransformer):
     def __init__(self, translations: NullTranslations) -> None:
         self.translations = translations
 
-    def visit_Call(self, node: nodes.Call) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
-        node = self.generic_visit(node)
+    def visit_Call(self, call: nodes.Call) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
+        node = self.generic_visit(call)
         if not (
+            isinstance(node, nodes.Call) and
             isinstance(node.node, nodes.Name) and node.node.name in ("_", "gettext")
             and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
             and node.dyn_args is None and node.dyn_kwargs is None
@@ -142,7 +141,9 @@ class _Environment(jinja2.Environment):
     translations: NullTranslations = NullTranslations()
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
-        return _FoldGettext(self.translations).visit(super()._parse(source, name, filename))
+        folded = _FoldGettext(self.translations).visit(super()._parse(source, name, filename))
+        assert isinstance(folded, nodes.Template)
+        return folded
 
 
 def translations_digest(translations: NullTranslations) -> str:
@@ -153,14 +154,8 @@ def translations_digest(translations: NullTranslations) -> str:
 
 def new_environment(root: Path, routes: Routes, translations: NullTranslations | None = None, lang: str = "") -> jinja2.Environment:
     """The Jinja environment of one language (each compiles its templates once, with the
-    language's translations folded in; compiled templates are cached in .cache/jinja/<lang>/)."""
+    language's translations folded in)."""
     translations = translations if translations is not None else NullTranslations()
-    digest = translations_digest(translations)
-    cache = root / ".cache" / "jinja" / (lang or "none")
-    cache.mkdir(parents=True, exist_ok=True)
-    for stale in cache.glob("__jinja2_*.cache"):
-        if not stale.name.startswith(f"__jinja2_{digest}_"):
-            stale.unlink(missing_ok=True)
     env = _Environment(
         loader=jinja2.FileSystemLoader(root / "templates"),
         autoescape=True,
@@ -168,7 +163,6 @@ def new_environment(root: Path, routes: Routes, translations: NullTranslations |
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,
         lstrip_blocks=True,
-        bytecode_cache=jinja2.FileSystemBytecodeCache(str(cache), pattern=f"__jinja2_{digest}_%s.cache"),
     )
     env.translations = translations
     env.install_gettext_callables(  # type: ignore[attr-defined]
@@ -229,7 +223,7 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
         raise InputError(problems)
 
 
-def _owner(view: View) -> str:
+def owner(view: View) -> str:
     """The source file a view's output comes from (for error messages)."""
     return view.context["page"].path if "page" in view.context else view.key
 
@@ -242,59 +236,8 @@ def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Pa
             html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
         except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
             raise InputError([template_problem(error, root)]) from None
-        out.append((view.output, _owner(view), html.encode("utf-8")))
+        out.append((view.output, owner(view), html.encode("utf-8")))
     return out
-
-
-def render_pages(keys: list[tuple[str, str]], make_view: Callable[[str, str], View], renderers: dict[str, Renderer], root: Path, sink: Any, *, jobs: int = 1, progress: Callable[[int, int], None] | None = None, extra: Callable[[str, str], list[tuple[str, bytes]]] | None = None, cache: Any = None) -> dict[str, Any]:
-    """Render the pages of `keys` on every core, in order, into `sink`, with the files `extra`
-    gives for each key (its JSON); two pages writing one file is an input error. With a
-    pagecache.PageCache and a sink on disk, pages whose inputs did not change are linked from
-    the previous site unrendered. Returns the page cache's entries for this build."""
-    parts = chunks(keys, jobs, per_job=16)
-    owners: dict[str, str] = {}
-    problems = []
-    done = 0
-    direct = getattr(sink, "directory", None) is not None  # workers write straight to disk
-    cache = cache if direct else None
-    entries: dict[str, Any] = {}
-
-    def task(i: int) -> list[tuple[str, str, Any, Any]]:
-        results = []
-        for lang, key in parts[i]:
-            view = make_view(lang, key)
-            page_key = cache.key(view.template, lang, view.context) if cache is not None else None
-            found = cache.find(view.output, page_key) if cache is not None else None
-            reused = sink.reuse(view.output, *unpack_entry(found)) if found is not None else None
-            if reused is not None:
-                results.append((view.output, _owner(view), reused, found))
-                continue
-            [(output, owner, data)] = render_views([view], renderers, root)
-            payload = sink.store(output, data) if direct else data
-            note = entry(page_key, payload[0], *sink.identity(output)) if page_key is not None else None
-            results.append((output, owner, payload, note))
-        for lang, key in parts[i] if extra is not None else ():
-            results += [(output, key, sink.store(output, data) if direct else data, None) for output, data in extra(lang, key)]
-        return results
-
-    for index, part in enumerate(run_all(task, len(parts), jobs)):
-        for output, owner, payload, note in part:
-            if output in owners:
-                problems.append(Problem(owner, 1, f"output {output} is also written by {owners[output]}"))
-                continue
-            owners[output] = owner
-            if note is not None:
-                entries[output] = note
-            if direct:
-                sink.record(output, *payload)
-            else:
-                sink.add(output, payload)
-        done += len(parts[index])
-        if progress is not None:
-            progress(done, len(keys))
-    if problems:
-        raise InputError(problems)
-    return entries
 
 
 def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]) -> list[StatusRow]:

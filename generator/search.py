@@ -9,16 +9,15 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
 
 from pagefind_bin_extended import get_executable
 
+from . import code_digest
 from .config import Language
 from .errors import InputError, Problem
-from .parallel import die_with_parent
 
 FOLDER = "pagefind"
 _KEEP = ("pagefind.js", "pagefind-worker.js", "pagefind-entry.json", "wasm.", "pagefind.", "index/", "fragment/")
@@ -35,18 +34,18 @@ def page_names(names: Iterable[str], lang: Language) -> list[str]:
     return sorted(n for n in names if pattern.match(n))
 
 
-def search_bundles(sink: Any, languages: tuple[Language, ...], cache: Path | None) -> dict[str, bytes]:
-    """Every language's search bundle, keyed by output path. `sink` holds the built pages: on
-    disk (`sink.directory`) or in memory."""
-    digests: dict[str, bytes] = sink.digests
+def search_bundles(digests: Mapping[str, bytes], languages: tuple[Language, ...], cache: Path | None, *, directory: Path | None = None, files: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """Every language's search bundle, keyed by output path, from the built pages (their
+    `digests`), which are on disk in `directory` or in memory in `files`."""
     with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
-        site = sink.directory
+        site = directory
         if site is None:  # pages in memory: put the code pages where Pagefind can read them
+            assert files is not None
             site = Path(scratch) / "site"
             for lang in languages:
                 for name in page_names(digests, lang):
                     (site / name).parent.mkdir(parents=True, exist_ok=True)
-                    (site / name).write_bytes(sink[name])
+                    (site / name).write_bytes(files[name])
         with ThreadPoolExecutor(max_workers=2) as pool:
             jobs = [pool.submit(_bundle, site, lang, digests, cache, Path(scratch) / f"out-{lang.code}") for lang in languages]
             bundles = [job.result() for job in jobs]
@@ -56,10 +55,10 @@ def search_bundles(sink: Any, languages: tuple[Language, ...], cache: Path | Non
     return out
 
 
-def _bundle(site: Path, lang: Language, digests: dict[str, bytes], cache: Path | None, out: Path) -> dict[str, bytes]:
+def _bundle(site: Path, lang: Language, digests: Mapping[str, bytes], cache: Path | None, out: Path) -> dict[str, bytes]:
     """One language's bundle, from the cache or from Pagefind."""
     names = page_names(digests, lang)
-    digest = hashlib.sha256(f"{get_executable().stat().st_size}:{lang.code}".encode())
+    digest = hashlib.sha256(f"{code_digest()}:{lang.code}:{lang.prefix}".encode())  # Pagefind's version is in code_digest
     for name in names:
         digest.update(name.encode() + b"\0" + digests[name])
     key = f"{lang.code}-{digest.hexdigest()[:20]}"
@@ -69,7 +68,6 @@ def _bundle(site: Path, lang: Language, digests: dict[str, bytes], cache: Path |
     result = subprocess.run(
         [str(get_executable()), "--site", str(site), "--glob", pattern, "--output-path", str(out), "--quiet"],
         capture_output=True, text=True, check=False,
-        preexec_fn=die_with_parent,  # a killed build takes its indexer with it
     )
     if result.returncode != 0:
         raise InputError([Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])

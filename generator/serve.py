@@ -13,6 +13,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
@@ -23,9 +24,13 @@ from tornado.ioloop import IOLoop
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
+from .build import Caches, build_site
+from .config import Language
 from .errors import InputError, OutputRefused
-from .incremental import WATCHED, Session, Update
-from .write import check_output_dir
+from .search import bundle_prefix, page_names, search_bundles
+from .write import Memory, add, check_output_dir, output_lock, update_in_place
+
+WATCHED = ("content", "templates", "locales", "site.toml")
 
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
@@ -174,18 +179,78 @@ def application(state: State) -> web.Application:
     ])
 
 
+class Session:
+    """The dev server's site: built in memory by the build's own pipeline (build_site), with the
+    caches kept between rebuilds, so a rebuild re-links the whole site, rebuilds every view and
+    renders only the pages whose key changed; then only the files whose bytes changed are written.
+    The search index is brought up to date beside the rebuilds (SearchRefresher)."""
+
+    def __init__(self, root: Path, out: Path) -> None:
+        self.root = root
+        self.out = out
+        self.caches = Caches()
+        self.files = Memory()  # the site as it is in `out`
+        self.languages: tuple[Language, ...] = ()
+        self.search_stale: set[str] = set()  # languages whose search bundle predates an edit
+
+    def rebuild(self, *, search: bool = False) -> list[str]:
+        """Build the site again and write what changed (raises InputError; `out` keeps the last
+        good site). With `search`, the search index is built too; otherwise the languages whose
+        code pages changed are noted for the SearchRefresher and their old bundles kept."""
+        previous = self.files
+        output = Memory(previous=previous, previous_digests=previous.digests)
+        built = build_site(self.root, output=output, caches=self.caches, search=search)
+        self.languages = built.config.languages
+        if not search:
+            prefixes = tuple(bundle_prefix(lang) for lang in self.languages)
+            for name in sorted(previous):
+                if name.startswith(prefixes) and name not in output:
+                    add(output, name, previous[name])
+            for lang in self.languages:
+                if any(output.digests.get(n) != previous.digests.get(n) for n in page_names(set(output) | set(previous), lang)):
+                    self.search_stale.add(lang.code)
+        changed = update_in_place(self.out, output, previous)
+        self.files = output
+        return changed
+
+    def search_job(self) -> tuple[tuple[Language, ...], Memory] | None:
+        """The languages whose search bundle predates an edit and their code pages as they are now;
+        they count as fresh from here on (an edit meanwhile makes a language stale again)."""
+        languages = tuple(lang for lang in self.languages if lang.code in self.search_stale)
+        if not languages:
+            return None
+        self.search_stale.clear()
+        pages = Memory()
+        for lang in languages:
+            for name in page_names(self.files, lang):
+                add(pages, name, self.files[name])
+        return languages, pages
+
+    def apply_search(self, languages: tuple[Language, ...], bundles: dict[str, bytes]) -> list[str]:
+        """Put new bundles of `languages` in place of their old ones and write the files that changed."""
+        prefixes = tuple(bundle_prefix(lang) for lang in languages)
+        previous = self.files
+        output = Memory()
+        for name in sorted(previous):
+            if not name.startswith(prefixes):
+                add(output, name, previous[name])
+        for name in sorted(bundles):
+            add(output, name, bundles[name])
+        changed = update_in_place(self.out, output, previous)
+        self.files = output
+        return changed
+
+
 class Watcher(threading.Thread):
     """Collects file events (inotify on Linux, via watchdog); once a burst of saves has been quiet
-    for QUIET_SECONDS, applies one incremental rebuild with every path it touched."""
+    for QUIET_SECONDS, rebuilds once. A failing rebuild is reported and never stops the next one."""
 
-    def __init__(self, session: Session, on_done: Callable[[Update | None, list[str]], None]) -> None:
+    def __init__(self, session: Session, on_done: Callable[[list[str]], None]) -> None:
         super().__init__(daemon=True, name="rebuilder")
         self.session = session
         self.on_done = on_done
         self.stopping = threading.Event()
         self.changed = threading.Event()
-        self.pending: set[Path] = set()
-        self.lock = threading.Lock()
         self.session_lock = threading.Lock()  # the rebuilds and the search refresher take turns
         self.searcher = SearchRefresher(session, self.session_lock)
         self.observer = Observer()
@@ -201,11 +266,9 @@ class Watcher(threading.Thread):
         """Record one changed path (called from the observer's thread)."""
         try:
             relative = path.resolve().relative_to(self.session.root.resolve())
-        except ValueError:
+        except (ValueError, OSError):
             return
         if relative.parts and (relative.parts[0] in WATCHED) and not path.name.startswith((".", "#")) and not path.name.endswith("~"):
-            with self.lock:
-                self.pending.add(path)
             self.changed.set()
 
     def start(self) -> None:
@@ -228,27 +291,27 @@ class Watcher(threading.Thread):
                     break
             if self.stopping.is_set():
                 return
-            with self.lock:
-                paths, self.pending = self.pending, set()
-            self.rebuild(paths)
+            self.rebuild()
 
-    def rebuild(self, paths: set[Path]) -> None:
+    def rebuild(self) -> None:
         started = time.perf_counter()
         try:
             with self.session_lock:
-                update = self.session.update(paths)
+                changed = self.session.rebuild()
         except InputError as error:
-            with self.lock:
-                self.pending |= paths  # not applied: retry them with the next save
             lines = [str(p) for p in error.problems]
-            for line in lines:
-                print(line, file=sys.stderr, flush=True)
-            self.on_done(None, lines)
+        except Exception as error:  # noqa: BLE001 - the dev server outlives any one failed rebuild
+            traceback.print_exc()
+            lines = [f"internal error: {type(error).__name__}: {error} (please report it)"]
+        else:
+            elapsed = (time.perf_counter() - started) * 1000
+            print(f"Rebuilt: {len(changed)} files changed in {elapsed:.0f} ms", flush=True)
+            self.on_done([])
+            self.searcher.wanted.set()
             return
-        elapsed = (time.perf_counter() - started) * 1000
-        print(f"Rebuilt {update.rendered} pages, {len(update.changed)} files changed in {elapsed:.0f} ms", flush=True)
-        self.on_done(update, [])
-        self.searcher.wanted.set()
+        for line in lines:
+            print(line, file=sys.stderr, flush=True)
+        self.on_done(lines)
 
 
 class SearchRefresher(threading.Thread):
@@ -276,18 +339,17 @@ class SearchRefresher(threading.Thread):
                 job = self.session.search_job()
             if job is None:
                 continue
-            languages, pages, generation = job
+            languages, pages = job
             started = time.perf_counter()
             try:
-                bundles = self.session.index_search(languages, pages)
-            except InputError as error:  # the pages are fine; only their search index lags
+                bundles = search_bundles(pages.digests, languages, self.session.root / ".cache" / "search", files=pages)
+            except Exception as error:  # noqa: BLE001 - the pages are fine; only their search index lags
                 with self.lock:
-                    self.session.retry_search(languages)
-                for problem in error.problems:
-                    print(problem, file=sys.stderr, flush=True)
+                    self.session.search_stale |= {lang.code for lang in languages}
+                print(f"search index not updated: {error}", file=sys.stderr, flush=True)
                 continue
             with self.lock:
-                changed = self.session.apply_search(languages, bundles, generation)
+                changed = self.session.apply_search(languages, bundles)
             if changed:
                 elapsed = (time.perf_counter() - started) * 1000
                 print(f"Search index updated ({', '.join(lang.code for lang in languages)}): {len(changed)} files changed in {elapsed:.0f} ms", flush=True)
@@ -308,40 +370,43 @@ class _Events(FileSystemEventHandler):
 
 
 def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -> int:
-    """Run the dev server until interrupted."""
+    """Run the dev server until interrupted; it holds the output lock, so a build refuses meanwhile."""
+    out = Path(os.path.abspath(out))
     check_output_dir(out, root)
-    out.mkdir(parents=True, exist_ok=True)
-    session = Session(root, out)
-    state = State(out, host, port)
-    try:
-        session.full()
-    except InputError as error:
-        state.error = [str(p) for p in error.problems]
-        for line in state.error:
-            print(line, file=sys.stderr, flush=True)
-    asyncio.set_event_loop(asyncio.new_event_loop())
-    loop = IOLoop.current()
+    with output_lock(out):
+        out.mkdir(parents=True, exist_ok=True)
+        session = Session(root, out)
+        state = State(out, host, port)
+        try:
+            session.files = Memory()
+            session.rebuild(search=True)
+        except InputError as error:
+            state.error = [str(p) for p in error.problems]
+            for line in state.error:
+                print(line, file=sys.stderr, flush=True)
+        asyncio.set_event_loop(asyncio.new_event_loop())
+        loop = IOLoop.current()
 
-    def done(update: Update | None, errors: list[str]) -> None:
-        def apply() -> None:
-            state.error = errors
-            state.broadcast()
+        def done(errors: list[str]) -> None:
+            def apply() -> None:
+                state.error = errors
+                state.broadcast()
 
-        loop.add_callback(apply)
+            loop.add_callback(apply)
 
-    server = httpserver.HTTPServer(application(state))
-    try:
-        server.listen(port, address=host)
-    except OSError as error:
-        raise OutputRefused(f"cannot listen on {host}:{port}: {error.strerror}") from None
-    watcher = Watcher(session, done)
-    watcher.start()
-    print(f"Serving {out} at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C to stop)", flush=True)
-    try:
-        loop.start()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        watcher.stop()
-        server.stop()
+        server = httpserver.HTTPServer(application(state))
+        try:
+            server.listen(port, address=host)
+        except OSError as error:
+            raise OutputRefused(f"cannot listen on {host}:{port}: {error.strerror}") from None
+        watcher = Watcher(session, done)
+        watcher.start()
+        print(f"Serving {out} at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C to stop)", flush=True)
+        try:
+            loop.start()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            watcher.stop()
+            server.stop()
     return 0

@@ -4,7 +4,6 @@ cross-link, back-link, translation state and alternate decided before any templa
 from __future__ import annotations
 
 import bisect
-import functools
 import hashlib
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -15,26 +14,23 @@ from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
 from .markup import Rendered, resolve_links
 from .routes import Routes
-from .slotted import picklable
-from .textfile import unpack
 
-SOURCE, CURRENT, OUTDATED, MISSING = "source", "current", "outdated", "missing"
+SOURCE, CURRENT, OUTDATED, NEW, MISSING = "source", "current", "outdated", "new", "missing"
+TRANSLATED = (CURRENT, OUTDATED, NEW)
 
 
 def source_hash(page: Page) -> str:
     """The version of a default-language page that translations record (12 hex digits)."""
-    return _source_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.packed_body)
+    return text_hash(page.meta.get("title", ""), page.meta.get("summary", ""), page.body)
 
 
-@functools.lru_cache(maxsize=1 << 16)
-def _source_hash(title: str, summary: str, packed_body: bytes | str) -> str:
-    """(Cached: the dev server recomputes every page's state after each edit.)"""
-    words = "\n".join([title, summary, unpack(packed_body).strip()])
+def text_hash(title: str, summary: str, body: str) -> str:
+    """`source_hash` of a page given as its parts (an old version from the git history)."""
+    words = "\n".join([title, summary, body.strip()])
     return hashlib.sha256(words.encode("utf-8")).hexdigest()[:12]
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Badge:
     """One status badge: standard, deprecated, ..., or unofficial with its vendor."""
 
@@ -44,8 +40,7 @@ class Badge:
     expired: bool = False  # a temporary registration whose expiry date is before the build date
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class CodeRef:
     """A code as lists and links show it in one language."""
 
@@ -64,8 +59,7 @@ class CodeRef:
         return f"{self.code} {self.local or self.phrase}"
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Alternate:
     """The same page in another language."""
 
@@ -75,8 +69,7 @@ class Alternate:
     state: str
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Library:
     """What a code page shows of a framework in its constants table. (Not the Framework itself:
     the page cache pickles every view, and a Framework carries its whole table of codes.)"""
@@ -85,8 +78,7 @@ class Library:
     api: str
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class View:
     """One HTML page to render: its template, language, output file and context."""
 
@@ -97,8 +89,7 @@ class View:
     context: dict[str, Any] = field(hash=False)
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Index:
     """Site-wide facts every view draws on, computed once per build from all pages."""
 
@@ -106,11 +97,9 @@ class Index:
     refs: dict[str, dict[int, CodeRef]]
     referenced_by: dict[int, tuple[int, ...]]
     numbers: tuple[int, ...]
-    users: dict[int, frozenset[int]]  # code -> codes whose page shows it (for incremental rebuilds)
 
 
-@picklable
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Linked:
     """The whole site linked: the index every view draws on, and the problems found."""
 
@@ -129,7 +118,8 @@ class Linked:
 
 
 def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, str], str]:
-    """source / current / outdated / missing for every language and page key."""
+    """source / current / outdated / new / missing for every language and page key. A page
+    never stamped is new, not outdated: nothing says the English changed since it was written."""
     states = {}
     for key in content.page_keys:
         english = content.page(config.default_language, key)
@@ -140,26 +130,22 @@ def translation_states(config: SiteConfig, content: Content) -> dict[tuple[str, 
                 states[(lang.code, key)] = SOURCE
             elif page is None:
                 states[(lang.code, key)] = MISSING
+            elif not page.source_hash:
+                states[(lang.code, key)] = NEW
             else:
                 states[(lang.code, key)] = CURRENT if page.source_hash == current else OUTDATED
     return states
 
 
-def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: dict[str, dict[int, CodeRef]] | None = None, changed: set[tuple[str, str]] | frozenset = frozenset()) -> dict[str, dict[int, CodeRef]]:
-    """Every code as shown in each language. With the `previous` refs, only the codes of the
-    `changed` (language, key) pages are made anew (the dev server, after an edit)."""
+def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str, dict[int, CodeRef]]:
+    """Every code as shown in each language."""
     default = config.default_language
     badges: dict[int, tuple[Badge, ...]] = {}
     refs: dict[str, dict[int, CodeRef]] = {}
     for lang in config.languages:
         refs[lang.code] = {}
-        before = previous.get(lang.code, {}) if previous is not None else {}
         for number, code in sorted(content.codes.items()):
             key = str(number)
-            kept = before.get(number)
-            if kept is not None and (lang.code, key) not in changed and (default, key) not in changed:
-                refs[lang.code][number] = kept
-                continue
             page = content.page(lang.code, key) or content.page(default, key)
             assert page is not None  # load_content guarantees the default-language page
             local = page.meta.get("phrase", "") if lang.code != default else ""
@@ -180,81 +166,95 @@ def code_refs(config: SiteConfig, content: Content, routes: Routes, previous: di
 
 def check_bodies(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], states: dict[tuple[str, str], str]) -> list[Problem]:
     """Markdown problems, links to missing codes or sections, and translations whose structure
-    differs from their current source."""
+    differs from the English page. An outdated translation is compared with nothing: the English
+    changed after it was stamped, so differences are expected until it is updated (and `i18n
+    stamp` refuses it until they are gone)."""
     problems = []
+    for (lang, key) in sorted(rendered):
+        problems += body_problems(config, content, rendered, lang, key, structure=states[(lang, key)] in (CURRENT, NEW))
+    return problems
+
+
+def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], lang: str, key: str, *, structure: bool) -> list[Problem]:
+    """One page's problems; with `structure`, also where it differs from the English page.
+    `rendered` holds this page and every default-language page (link targets)."""
     default = config.default_language
-    for (lang, key), body in sorted(rendered.items()):
-        page = content.pages[(lang, key)]
+    page = content.pages[(lang, key)]
+    body = rendered[(lang, key)]
 
-        def line(needle: str, page: Page = page) -> int:
-            return line_of_text(page.body, needle, offset=page.body_line - 1)
+    def line(needle: str) -> int:
+        return line_of_text(page.body, needle, offset=page.body_line - 1)
 
-        for needle, message in body.problems:
-            problems.append(Problem(page.path, line(needle), message))
-        for link in body.links:
-            target = rendered.get((default, str(link.code)))
-            if link.code not in content.codes:
-                problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
-            elif link.fragment and target is not None and link.fragment not in target.ids:
-                problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
-        if key.isdigit() and int(key) in content.codes:
-            for meaning in content.codes[int(key)].meanings:
-                if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
-                    problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
-        source = rendered.get((default, key))
-        if lang != default and states[(lang, key)] == CURRENT and source is not None:
-            problems += [Problem(page.path, page.body_line, m) for m in compare_structure(body, source)]
+    problems = [Problem(page.path, line(needle), message) for needle, message in body.problems]
+    for link in body.links:
+        target = rendered.get((default, str(link.code)))
+        if link.code not in content.codes:
+            problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
+        elif link.fragment and target is not None and link.fragment not in target.ids:
+            problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
+    if key.isdigit() and int(key) in content.codes:
+        for meaning in content.codes[int(key)].meanings:
+            if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
+                problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
+    source = rendered.get((default, key))
+    if structure and lang != default and source is not None:
+        problems += [Problem(page.path, line(needle) if needle else page.body_line, m) for needle, m in compare_structure(body, source)]
     return problems
 
 
-def compare_structure(translation: Rendered, source: Rendered) -> list[str]:
-    """How a translation's section ids, cross-links and code blocks differ from its source."""
-    problems = []
-    if translation.ids != source.ids:
-        problems.append(f"section ids {list(translation.ids)} differ from the source's {list(source.ids)}")
-    ours = sorted({(x.code, x.fragment) for x in translation.links})
-    theirs = sorted({(x.code, x.fragment) for x in source.links})
-    if ours != theirs:
-        extra = sorted(set(ours) - set(theirs))
-        lacking = sorted(set(theirs) - set(ours))
-        problems.append(f"cross-links differ from the source: extra {extra}, missing {lacking}")
-    if translation.blocks != source.blocks:
-        problems.append("code blocks differ from the source's: copy them verbatim")
+def compare_structure(translation: Rendered, source: Rendered) -> list[tuple[str, str]]:
+    """How a translation's section ids, cross-links and code blocks differ from the English page:
+    (text of the translation to find the line by, or '' for the body's first line; message)."""
+    problems: list[tuple[str, str]] = []
+    ours, theirs = list(translation.ids), list(source.ids)
+    for missing in (i for i in theirs if i not in ours):
+        at = theirs.index(missing)
+        before = theirs[at - 1] if at else ""
+        where = f"after #{before}" if before else "as the first heading"
+        problems.append((f"{{#{before}}}" if before in ours else "", f"section #{missing} of the English page is missing: add its heading with {{#{missing}}} {where}"))
+    for extra in (i for i in ours if i not in theirs):
+        problems.append((f"{{#{extra}}}", f"section #{extra} is not on the English page: headings keep the English page's ids"))
+    shared = [i for i in ours if i in theirs]
+    if shared != [i for i in theirs if i in ours]:
+        problems.append(("", "sections are in another order than on the English page: " + ", ".join(f"#{i}" for i in theirs)))
+    mine = {_link_text(x.code, x.fragment): x.source for x in translation.links}
+    english = {_link_text(x.code, x.fragment) for x in source.links}
+    for text in sorted(english - set(mine)):
+        problems.append(("", f"cross-link {text} of the English page is missing"))
+    for text in sorted(set(mine) - english):
+        problems.append((mine[text], f"cross-link {text} is not on the English page"))
+    for number, (block, model) in enumerate(zip(translation.blocks, source.blocks, strict=False), start=1):
+        if block != model:
+            first = next((x for x in block.split("\n") if x.strip()), block)
+            problems.append((first, f"code block {number} differs from the English page's: copy code blocks verbatim"))
+    if len(translation.blocks) != len(source.blocks):
+        count = len(source.blocks)
+        problems.append(("", f"the English page has {count} code block{'s' if count != 1 else ''}, this page {len(translation.blocks)}"))
     return problems
 
 
-def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, previous: Index | None = None, changed: set[tuple[str, str]] | frozenset = frozenset(), unlinked: bool = False) -> Index:
-    """States, code refs, back-links and the reverse 'who shows this code' map. The dev server
-    passes the `previous` index and the `changed` pages; `unlinked` says that no page's
-    cross-links, related codes or set of codes changed, so the link maps are kept."""
+def _link_text(code: int, fragment: str) -> str:
+    """A cross-link as a translator writes it: [[404]] or [[404#vs-410]]."""
+    return f"[[{code}#{fragment}]]" if fragment else f"[[{code}]]"
+
+
+def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
+    """Translation states, code refs and back-links."""
     states = translation_states(config, content)
-    refs = code_refs(config, content, routes, previous.refs if previous else None, changed)
-    if previous is not None and unlinked:
-        return Index(states=states, refs=refs, referenced_by=previous.referenced_by, numbers=previous.numbers, users=previous.users)
+    refs = code_refs(config, content, routes)
     referenced: dict[int, set[int]] = defaultdict(set)
     linked_from: dict[int, set[int]] = defaultdict(set)
     for (_, key), body in rendered.items():
         if key.isdigit():
             for link in body.links:
                 linked_from[int(key)].add(link.code)
-    for key, targets in linked_from.items():
+    for number, targets in linked_from.items():
         for target in targets:
-            if target != key:
-                referenced[target].add(key)
+            if target != number:
+                referenced[target].add(number)
     numbers = tuple(sorted(content.codes))
     referenced_by = {n: tuple(sorted(c for c in referenced[n] if c not in content.codes[n].related)) for n in numbers}
-    users: dict[int, set[int]] = defaultdict(set)
-    for i, number in enumerate(numbers):
-        neighbours = numbers[max(i - 1, 0) : i + 2]
-        for shown in (*content.codes[number].related, *referenced_by[number], *neighbours, *linked_from[number]):
-            users[shown].add(number)
-    return Index(
-        states=states,
-        refs=refs,
-        referenced_by=referenced_by,
-        numbers=numbers,
-        users={k: frozenset(v) for k, v in users.items()},
-    )
+    return Index(states=states, refs=refs, referenced_by=referenced_by, numbers=numbers)
 
 
 def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:

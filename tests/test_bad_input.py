@@ -3,6 +3,7 @@ previous site left byte-identical. Each case is one change to the tiny default p
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,8 @@ from pathlib import Path
 import pytest
 from badinput import CASES
 
-from generator import content
+from generator import bodies
+from generator import parallel as parallel_module
 from generator.errors import EXIT_INPUT
 
 EXPECTED: dict[str, list[str]] = {
@@ -129,8 +131,9 @@ EXPECTED: dict[str, list[str]] = {
         "content/ru/404.md:5: phrases: 'esri' is not the id of another meaning of 404",
     ],
     'translation whose structure differs': [
-        "content/ru/404.md:6: code blocks differ from the source's: copy them verbatim",
-        "content/ru/404.md:6: section ids ['meaning', 'vs-411'] differ from the source's ['meaning', 'vs-410']",
+        "content/ru/404.md:6: section #vs-410 of the English page is missing: add its heading with {#vs-410} after #meaning",
+        "content/ru/404.md:10: section #vs-411 is not on the English page: headings keep the English page's ids",
+        "content/ru/404.md:15: code block 1 differs from the English page's: copy code blocks verbatim",
     ],
     'catalog with a lone percent sign': [
         "locales/ru/LC_MESSAGES/messages.po:6: 'Home': a lone '%' must be written '%%'",
@@ -158,12 +161,17 @@ def test_the_table_covers_at_least_thirty_malformed_inputs() -> None:
     assert sum(1 for lines in EXPECTED.values() if lines) >= 30
 
 
-@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel-loading"])
+@pytest.mark.parametrize("parallel", [False, True], ids=["serial", "parallel"])
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_bad_input(name: str, parallel: bool, make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
-    if parallel:  # content files read by forked workers, as on a large site: the same lines
-        monkeypatch.setattr(content, "PARALLEL_FILES", 1)
+    forked: list[str] = []
+    if parallel:  # Markdown and pages rendered by forked workers, as on a large site: the same lines
+        real = multiprocessing.get_context
+        monkeypatch.setattr(bodies, "PARALLEL_THRESHOLD", 1)
         monkeypatch.setattr(os, "cpu_count", lambda: 2)
+        monkeypatch.setattr(parallel_module.multiprocessing, "get_context", lambda method: forked.append(method) or real(method))
+    else:
+        monkeypatch.setattr(os, "cpu_count", lambda: 1)
     root = make_project()
     assert cli("--root", str(root), "build", "--no-cache")[0] == 0
     before = snapshot(root / "_site")
@@ -171,6 +179,7 @@ def test_bad_input(name: str, parallel: bool, make_project: Callable[..., Path],
         path = root / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    forked.clear()
     code, _, err = cli("--root", str(root), "build", "--no-cache")
     assert "Traceback" not in err
     expected = EXPECTED[name]
@@ -180,9 +189,21 @@ def test_bad_input(name: str, parallel: bool, make_project: Callable[..., Path],
     lines = err.splitlines()
     assert code == EXIT_INPUT
     assert lines[:-1] == expected
-    assert lines[:-1] == sorted(lines[:-1])
+    assert lines[:-1] == sorted(lines[:-1], key=lambda line: (line.split(":")[0], int(line.split(":")[1])))  # by file, then line
     assert lines[-1] == f"{len(expected)} problem{'s' if len(expected) != 1 else ''}; nothing was written."
     assert snapshot(root / "_site") == before
+
+
+def test_the_parallel_variant_renders_in_forked_workers(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the 'parallel' variant above sets up does start workers (for Markdown and for pages)."""
+    forked: list[str] = []
+    real = multiprocessing.get_context
+    monkeypatch.setattr(bodies, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel_module.multiprocessing, "get_context", lambda method: forked.append(method) or real(method))
+    root = make_project()
+    assert cli("--root", str(root), "build", "--no-cache")[0] == 0
+    assert forked == ["fork", "fork"]
 
 
 def test_all_problems_of_a_run_are_reported_together(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:

@@ -1,4 +1,5 @@
-"""Incremental rebuilds (the dev server) give exactly the site a full build gives."""
+"""The dev server's rebuilds (one pipeline with caches kept between edits) give exactly the site a
+full build gives, after every kind of edit, one after another, with the output on disk equal too."""
 
 from __future__ import annotations
 
@@ -9,77 +10,131 @@ import pytest
 from sitekit import stamp_all
 
 from generator.build import build_site
-from generator.incremental import Session
+from generator.errors import InputError
+from generator.serve import Session
+from generator.write import MANIFEST, read_manifest
+
+NEW_CODE = 'code = 418\nrelated = [404]\ncacheable = false\nbody = true\n\n[[meaning]]\nphrase = "I\'m a teapot"\nstatus = "unused"\nspec = "RFC 9110"\nsection = "15.5.5"\n'
 
 # name: (file, text to replace or None to append, new text or None to delete the file)
 EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "english prose (translations become outdated)": ("content/en/404.md", None, "\nOne more sentence.\n"),
     "a translation's phrase and summary": ("content/ru/404.md", 'summary = "', 'summary = "Кратко: '),
     "a new cross-link (back-links move)": ("content/en/410.md", None, "\nSee also [[499]].\n"),
-    "related codes in the facts": ("content/codes/499.toml", "related = [", "related = [410, "),
+    "related codes in the facts": ("content/codes/499.toml", "related = [404]", "related = []"),
     "a translation deleted (falls back to English)": ("content/zh/404.md", "", None),
     "a template": ("templates/code.html", "</article>", "<p>Edited.</p>\n</article>"),
     "a catalog": ("locales/ru/LC_MESSAGES/messages.po", 'msgstr "Главная"', 'msgstr "Домой"'),
+    "a code added (facts)": ("content/codes/418.toml", "", NEW_CODE),
+    "a code added (page)": ("content/en/418.md", "", '+++\nsummary = "Short and stout."\n+++\n## What it means {#meaning}\n\nA joke; see [[404]].\n'),
+    "a code removed (page)": ("content/en/410.md", "", None),
+    "a code removed (facts, and the link to it)": ("content/codes/410.toml", "", None),
+    "the settings": ("site.toml", 'og = "ru_RU"', 'og = "ru_UA"'),
 }
 
 
-def apply(root: Path, name: str) -> set[Path]:
-    """Make one edit; the paths it touched."""
+def apply(root: Path, name: str) -> None:
+    """Make one edit."""
     relative, old, new = EDITS[name]
     path = root / relative
     if new is None:
         path.unlink()
-        return {path}
+        return
+    if old == "":
+        assert not path.exists(), f"{name}: the fixture changed"
+        path.write_text(new, encoding="utf-8")
+        return
     text = path.read_text(encoding="utf-8")
     assert old is None or old in text, f"{name}: the fixture changed"
     path.write_text(text + new if old is None else text.replace(old, new, 1), encoding="utf-8")
-    return {path}
 
 
-@pytest.mark.parametrize("name", list(EDITS))
-def test_an_incremental_rebuild_equals_a_full_build(make_project: Callable[..., Path], tmp_path: Path, name: str) -> None:
+def on_disk(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file() and p.name != MANIFEST}
+
+
+def project(make_project: Callable[..., Path]) -> Path:
     root = make_project()
     (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text())
-    session = Session(root, tmp_path / "out")
-    session.full()
-    before = dict(session.built.files)
-    update = session.update(apply(root, name))
+    for lang in ("zh", "ru", "en"):  # the removed code's cross-links go too, so the site stays valid
+        for page in (root / "content" / lang).glob("*.md"):
+            page.write_text(page.read_text(encoding="utf-8").replace("[[410#meaning]]", "[[404]]").replace("[[410]]", "[[404]]"), encoding="utf-8")
+    facts = root / "content" / "codes" / "404.toml"
+    facts.write_text(facts.read_text(encoding="utf-8").replace("related = [410]", "related = []"), encoding="utf-8")
+    stamp_all(root)
+    return root
+
+
+# One change as a contributor makes it: a code is added or removed with its facts and its page.
+CHANGES = {name: [name] for name in EDITS if "(facts" not in name and "(page)" not in name}
+CHANGES["a code added"] = ["a code added (facts)", "a code added (page)"]
+CHANGES["a code removed"] = ["a code removed (page)", "a code removed (facts, and the link to it)"]
+
+
+@pytest.mark.parametrize("name", list(CHANGES))
+def test_a_rebuild_after_one_change_equals_a_full_build(make_project: Callable[..., Path], tmp_path: Path, name: str) -> None:
+    root = project(make_project)
+    out = tmp_path / "out"
+    session = Session(root, out)
+    session.rebuild()
+    before = dict(session.files)
+    for edit in CHANGES[name]:
+        apply(root, edit)
+    changed = session.rebuild()
     full = build_site(root, search=False).files
-    assert session.built.files.keys() == full.keys()
-    assert [n for n in full if session.built.files[n] != full[n]] == []
-    assert update.changed and set(update.changed) == {n for n in full if before.get(n) != full[n]} | (before.keys() - full.keys())
-    on_disk = {p.relative_to(tmp_path / "out").as_posix(): p.read_bytes() for p in (tmp_path / "out").rglob("*") if p.is_file()}
-    assert {n: d for n, d in on_disk.items() if n in full} == dict(full)
+    assert dict(session.files) == dict(full)
+    assert set(changed) == {n for n in full if before.get(n) != full[n]} | (before.keys() - full.keys())
+    assert changed
+    assert on_disk(out) == dict(full)
+    assert set(read_manifest(out) or {}) == set(full)
+
+
+def test_an_invalid_edit_keeps_the_last_good_site(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    root = project(make_project)
+    session = Session(root, tmp_path / "out")
+    session.rebuild()
+    before = dict(session.files)
+    apply(root, "a code added (facts)")  # a code without its English page is refused
+    with pytest.raises(InputError, match="has no page content/en/418.md"):
+        session.rebuild()
+    assert dict(session.files) == before and on_disk(tmp_path / "out") == before
+    apply(root, "a code added (page)")
+    session.rebuild()
+    assert dict(session.files) == dict(build_site(root, search=False).files)
 
 
 def test_edits_one_after_another_keep_equal_to_a_full_build(make_project: Callable[..., Path], tmp_path: Path) -> None:
-    root = make_project()
-    (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text())
+    root = project(make_project)
     session = Session(root, tmp_path / "out")
-    session.full()
+    session.rebuild()
     for name in EDITS:
-        session.update(apply(root, name))
-        assert session.built.files == build_site(root, search=False).files, name
+        apply(root, name)
+        try:
+            session.rebuild()
+        except InputError:
+            assert name in ("a code added (facts)", "a code removed (page)"), name  # valid again after the next edit
+            continue
+        assert dict(session.files) == dict(build_site(root, search=False).files), name
+        assert on_disk(tmp_path / "out") == dict(session.files), name
     stamp_all(root)
-    session.update({root / "content" / lang / "404.md" for lang in ("zh", "ru") if (root / "content" / lang / "404.md").exists()})
-    assert session.built.files == build_site(root, search=False).files
+    session.rebuild()
+    assert dict(session.files) == dict(build_site(root, search=False).files)
 
 
-def test_refreshed_search_bundles_equal_a_full_builds_and_a_void_job_changes_nothing(make_project: Callable[..., Path], tmp_path: Path) -> None:
+def test_refreshed_search_bundles_equal_a_full_builds(make_project: Callable[..., Path], tmp_path: Path) -> None:
     root = make_project()
     session = Session(root, tmp_path / "out")
-    session.full()
+    session.rebuild(search=True)
     zh_404 = root / "content" / "zh" / "404.md"
     zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
-    session.update({zh_404})
+    session.rebuild()
     assert session.search_stale == {"zh"}  # only zh pages changed
-    assert session.refresh_search()
-    full = build_site(root, cache_dir=tmp_path / "cache")
-    assert {n: d for n, d in session.built.files.items() if "pagefind/" in n} == {n: d for n, d in full.files.items() if "pagefind/" in n}
-    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("斑马独角兽。", "另一个。"), encoding="utf-8")
-    session.update({zh_404})
-    languages, pages, generation = session.search_job()
-    session.full()  # replaces the site (and its bundles) while the job runs
-    before = dict(session.built.files)
-    assert session.apply_search(languages, {"zh/pagefind/pagefind-entry.json": b"stale"}, generation) == []
-    assert session.built.files == before
+    job = session.search_job()
+    assert job is not None and [lang.code for lang in job[0]] == ["zh"]
+    from generator.search import search_bundles
+
+    languages, pages = job
+    assert session.apply_search(languages, search_bundles(pages.digests, languages, None, files=pages))
+    full = build_site(root)
+    assert dict(session.files) == dict(full.files)
+    assert on_disk(tmp_path / "out") == dict(full.files)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,9 +25,23 @@ def test_write_replaces_and_keeps_unchanged_files(tmp_path: Path) -> None:
     inode = (out / "a.html").stat().st_ino
     second = write_site(out, {"a.html": b"A", "c.html": b"C"}, tmp_path / "project")
     assert (second.written, second.unchanged, second.removed) == (1, 1, 1)
-    assert snapshot(out) == {"a.html": b"A", "c.html": b"C", MANIFEST: b"a.html\nc.html\n"}
+    digest = hashlib.sha256
+    assert snapshot(out) == {"a.html": b"A", "c.html": b"C", MANIFEST: f"a.html {digest(b'A').hexdigest()}\nc.html {digest(b'C').hexdigest()}\n".encode()}
     assert (out / "a.html").stat().st_ino == inode  # not rewritten
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and not p.name.endswith(".lock")] == []
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.identities", ".site.lock", ".site.spare"]
+    assert snapshot(tmp_path / ".site.spare") == {"a.html": b"A", "b/index.html": b"B", MANIFEST: f"a.html {digest(b'A').hexdigest()}\nb/index.html {digest(b'B').hexdigest()}\n".encode()}
+
+
+def test_the_spare_is_brought_up_to_date_and_swapped_in(tmp_path: Path) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+    sites = [{"a.html": b"A", "b/index.html": b"B"}, {"a.html": b"A2", "b/index.html": b"B"}, {"a.html": b"A3", "c.html": b"C"}, {"a.html": b"A3", "c.html": b"C"}]
+    for files in sites:
+        write_site(out, files, root)
+        assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == files
+    assert not (tmp_path / ".site.spare/b").exists()  # a folder no file needs goes with it
+    inode = (out / "c.html").stat().st_ino
+    write_site(out, sites[-1], root)
+    assert (out / "c.html").stat().st_ino == inode  # unchanged files keep their inode in both trees
 
 
 def test_a_file_written_in_pieces_is_kept_when_its_bytes_did_not_change(tmp_path: Path) -> None:
@@ -118,38 +134,89 @@ def test_second_concurrent_build_refuses(tmp_path: Path) -> None:
     assert write_site(out, {"a.html": b"A"}, tmp_path / "project").written == 1
 
 
-def test_stale_staging_from_a_killed_build_is_removed(tmp_path: Path) -> None:
-    out = tmp_path / "site"
-    write_site(out, {"a.html": b"A"}, tmp_path / "project")
-    stale = tmp_path / f".site.staging-{os.getpid() + 100000}"
-    (stale / "x").mkdir(parents=True)
-    write_site(out, {"a.html": b"B"}, tmp_path / "project")
-    assert not stale.exists()
-    assert (out / "a.html").read_bytes() == b"B"
+def test_a_spare_left_half_made_by_a_killed_build_is_never_trusted(tmp_path: Path) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+    write_site(out, {"a.html": b"A", "b.html": b"B"}, root)
+    write_site(out, {"a.html": b"A", "b.html": b"B2"}, root)
+    spare = tmp_path / ".site.spare"
+    with pytest.raises(RuntimeError), staged(out, root) as staging:  # killed half-way
+        staging.store("a.html", b"A")
+        (spare / "b.html").write_bytes(b"half-written")
+        raise RuntimeError
+    assert not (spare / MANIFEST).exists()
+    write_site(out, {"a.html": b"A", "b.html": b"B"}, root)
+    assert (out / "b.html").read_bytes() == b"B"
+    assert sorted(p.name for p in (out).iterdir()) == [MANIFEST, "a.html", "b.html"]
 
 
-def _children() -> set[int]:
-    """Live child processes of this process, from /proc/<pid>/stat (Linux)."""
-    found: set[int] = set()
-    for entry in Path("/proc").iterdir():
-        try:
-            stat = (entry / "stat").read_text() if entry.name.isdigit() else ""
-        except OSError:
-            continue
-        if stat and int(stat.rsplit(")", 1)[1].split()[1]) == os.getpid():
-            found.add(int(entry.name))
-    return found
+@pytest.mark.parametrize("where", ["live", "spare"])
+def test_a_file_edited_by_hand_in_either_tree_is_written_again(tmp_path: Path, where: str) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+    files = {"a.html": b"A", "b/c.html": b"C"}
+    write_site(out, files, root)
+    write_site(out, files, root)
+    tree = out if where == "live" else tmp_path / ".site.spare"
+    (tree / "b/c.html").write_bytes(b"X")  # same size, new bytes
+    os.chmod(tree / "a.html", 0o600)
+    for _ in range(2):  # the edited tree is the spare in one of these two builds, the live site in the other
+        write_site(out, files, root)
+        assert (out / "b/c.html").read_bytes() == b"C"
+        assert stat.S_IMODE((out / "a.html").stat().st_mode) == 0o644
+        assert stat.S_IMODE((out / "b").stat().st_mode) == 0o755
 
 
-@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="needs Linux /proc")
-def test_the_janitor_is_gone_when_a_write_returns(tmp_path: Path) -> None:
-    # A janitor still alive after the build returned could hold the inherited lock (the next
-    # build is refused) or remove the next build's staging directory, which has the same name.
-    before = _children()
-    for attempt in range(20):
-        write_site(tmp_path / "site", {"a.html": str(attempt).encode()}, tmp_path / "project")
-        assert _children() - before == set()  # (children of earlier tests may end meanwhile)
-    assert (tmp_path / "site/a.html").read_text() == "19"
+def test_modes_are_normalised_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0o077)
+    try:
+        write_site(tmp_path / "site", {"a.html": b"A", "b/c.html": b"C"}, tmp_path / "project")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "site/a.html").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "site/b").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "site").stat().st_mode) == 0o755
+
+
+@pytest.mark.parametrize("name", ["../escape.html", "/abs.html", "a/../../b.html", "a//b.html", "", "a\\b"])
+def test_an_output_name_outside_the_site_is_refused(tmp_path: Path, name: str) -> None:
+    with pytest.raises(OutputRefused, match="output names must be relative paths inside the site"):
+        write_site(tmp_path / "site", {name: b"x"}, tmp_path / "project")
+    assert not (tmp_path / "escape.html").exists() and not Path("/abs.html").exists()
+
+
+def test_a_symlinked_folder_in_the_spare_is_not_followed(tmp_path: Path) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+    write_site(out, {"a.html": b"A"}, root)
+    write_site(out, {"a.html": b"A"}, root)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / ".site.spare" / "b").symlink_to(tmp_path / "elsewhere")
+    with pytest.raises(OutputRefused, match="leads out of the output"):
+        write_site(out, {"a.html": b"A", "b/c.html": b"C"}, root)
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
+@pytest.mark.parametrize("stray", ["folder", "symlink", "file"])
+def test_a_stray_folder_or_symlink_in_the_output_counts_as_foreign(tmp_path: Path, stray: str) -> None:
+    out, root = tmp_path / "site", tmp_path / "project"
+    write_site(out, {"a.html": b"A"}, root)
+    if stray == "folder":
+        (out / "mine").mkdir()
+    elif stray == "symlink":
+        (out / "mine").symlink_to(tmp_path)
+    else:
+        (out / "mine").write_text("x")
+    with pytest.raises(OutputRefused, match="did not write, e.g. mine"):
+        write_site(out, {"a.html": b"B"}, root)
+    assert (out / "a.html").read_bytes() == b"A"
+
+
+def test_glob_characters_in_the_output_name_touch_nothing_else(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    write_site(tmp_path / "site", {"a.html": b"A"}, root)
+    write_site(tmp_path / "site", {"a.html": b"A"}, root)
+    write_site(tmp_path / "s*", {"a.html": b"B"}, root)
+    write_site(tmp_path / "s*", {"a.html": b"C"}, root)
+    assert (tmp_path / ".site.spare/a.html").read_bytes() == b"A" and (tmp_path / "site/a.html").read_bytes() == b"A"
+    assert (tmp_path / "s*/a.html").read_bytes() == b"C"
 
 
 def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
@@ -163,5 +230,9 @@ def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_proj
     (root / "_site/410.json").unlink()
     assert cli("--root", str(root), "build")[1].startswith("Built ")
     assert (root / "_site/410.json").is_file()
+    good = (root / "_site/410/index.html").read_bytes()
+    (root / "_site/410/index.html").write_bytes(good.replace(b"More.", b"Mora."))  # edited by hand, same size
+    assert cli("--root", str(root), "build")[1].startswith("Built ")
+    assert (root / "_site/410/index.html").read_bytes() == good
     assert cli("--root", str(root), "build", "--base-url", "/sub/")[1].startswith("Built ")
     assert cli("--root", str(root), "build", "--no-cache")[1].startswith("Built ")

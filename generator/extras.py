@@ -1,0 +1,82 @@
+"""The pages besides the code, class and home pages: the translation status page, the 404 page,
+robots.txt, every language's codes.json, the sitemap and the static assets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po
+from markupsafe import Markup
+
+from .catalogs import coverage, template_path
+from .config import Language, SiteConfig
+from .content import Content
+from .render import Renderer, StatusRow, codes_json, codes_json_name, render_views, sitemap, static_files, status_rows
+from .routes import Routes
+from .site import Alternate, Linked, View
+
+
+def extra_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog]) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
+    """(output name, bytes or pieces) of every extra file, one at a time (a large site's are large)."""
+    root = config.root
+    yield from sorted(translation_pages(config, content, linked, routes, renderers, catalogs, root).items())
+    yield from not_found_page(config, renderers, routes).items()
+    for lang in config.languages:
+        yield codes_json_name(lang), codes_json(config, content, linked, routes, lang)
+    yield "sitemap.xml", sitemap(config, content, linked.states, routes)
+    yield "robots.txt", robots(routes)
+    yield from sorted(static_files(root).items())
+
+
+def _read_template(root: Path) -> Catalog | None:
+    """The extracted .pot, if present, to measure coverage against."""
+    path = template_path(root)
+    if not path.is_file():
+        return None
+    with path.open("rb") as handle:
+        return read_po(handle)
+
+
+def robots(routes: Routes) -> bytes:
+    """robots.txt: everything may be crawled; where the sitemap is."""
+    base = routes.base_url if "://" in routes.base_url else routes.base_path
+    return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()
+
+
+def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog], root: Path) -> dict[str, bytes]:
+    """The /translations/ page in every language: the status table for contributors."""
+    template = _read_template(root)
+    cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
+    rows = status_rows(config, content, linked, routes, cover)
+    return {output: data for output, _, data in render_views(_translation_views(config, routes, rows), renderers, root)}
+
+
+def _translation_views(config: SiteConfig, routes: Routes, rows: list[StatusRow]) -> list[View]:
+    """The /translations/ page in every language."""
+    views = []
+    for lang in config.languages:
+        alternates = [_alt(other, routes) for other in config.languages]
+        views.append(View("translations.html", lang, "translations", routes.output_file(routes.path(lang, "translations")), {
+            "state": "current",
+            "alternates": alternates,
+            "source_url": routes.url(config.language(config.default_language), "translations"),
+            "canonical": routes.absolute(lang, "translations"),
+            "status": rows,
+            "body_lang": lang.tag,
+        }))
+    return views
+
+
+def _alt(lang: Language, routes: Routes) -> Alternate:
+    return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
+
+
+def not_found_page(config: SiteConfig, renderers: dict[str, Renderer], routes: Routes) -> dict[str, bytes]:
+    """404.html at the root: every language's message; a small script shows the path's language."""
+    sections = [Markup(renderers[lang.code].render("notfound_message.html", lang=lang)) for lang in config.languages]
+    default = renderers[config.default_language]
+    title = default.render_string("{{ _('Page not found') }}")
+    html = default.render("notfound.html", sections=sections, default=config.language(config.default_language), title=title)
+    return {"404.html": html.encode("utf-8")}
