@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,7 +12,7 @@ from .config import SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
 from .schema import Field, check_table, parse_toml
-from .textfile import read_text
+from .textfile import list_folder, read_text
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -189,16 +188,6 @@ def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
     return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
 
 
-def _entries(directory: Path) -> list[Path]:
-    """Everything in `directory`, sorted by name ([] when it does not exist)."""
-    try:
-        with os.scandir(directory) as found:
-            names = sorted(entry.name for entry in found)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [directory / name for name in names]
-
-
 def load_content(config: SiteConfig) -> Content:
     """Read and check everything under `content/`; raise InputError listing every problem."""
     root = config.root
@@ -206,13 +195,13 @@ def load_content(config: SiteConfig) -> Content:
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    for path in _entries(root / "content" / "codes"):
-        code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
+    for path in list_folder(root / "content" / "codes", root):
+        code = _collect(problems, load_code, path, root, specs, config.max_code)
         if code is None:
             continue
         stem = path.name.split(".")[0]
         if stem != str(code.code):
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, root)
             problems.append(Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'"))
         if code.code in seen:
             problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {seen[code.code]}"))
@@ -223,7 +212,7 @@ def load_content(config: SiteConfig) -> Content:
     frameworks = _collect(problems, load_constants, root) or ()
     pages: dict[tuple[str, str], Page] = {}
     for lang in config.languages:
-        for path in _entries(root / "content" / lang.code):
+        for path in list_folder(root / "content" / lang.code, root):
             page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
             if page is not None:
                 pages[(page.lang, page.key)] = page
@@ -267,7 +256,7 @@ def load_specs(root: Path) -> dict[str, Spec]:
     return specs
 
 
-def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Parse one `content/codes/<code>.toml`."""
     data = parse_toml(text, path=path)
     problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
@@ -320,7 +309,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str, text: str, problems: list[Problem]) -> list[Source]:
+def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, path: str, text: str, problems: list[Problem]) -> list[Source]:
     """The [[source]] tables of a facts file: a specification section, or a title and an https URL."""
     starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[source]]"]
     sources = []
@@ -331,11 +320,11 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str,
         source: Source | None = None
         if not found:
             if "spec" in table:
-                spec = specs.get(table["spec"])
+                spec = specs.get(table["spec"]) if specs is not None else None
                 if set(table) != {"spec", "section"}:
                     found.append(Problem(path, at, "a specification source has exactly 'spec' and 'section'"))
                 elif spec is None:
-                    if specs:
+                    if specs is not None:  # None: specs.toml failed to load, as reported
                         found.append(Problem(path, line_of_key(text, "spec", start=at), f"spec '{table['spec']}' is not in content/specs.toml"))
                 elif table["section"] not in spec.sections:
                     found.append(Problem(path, line_of_key(text, "section", start=at), f"section '{table['section']}' of {spec.name} is not in content/specs.toml"))
@@ -357,7 +346,7 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str,
     return sources
 
 
-def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bool, path: str, text: str, line: int) -> list[Problem]:
+def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int) -> list[Problem]:
     """Rules that tie a meaning's keys to its status."""
     problems = []
 
@@ -375,13 +364,15 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
         for key in ("spec", "section"):
             if key not in table:
                 problems.append(Problem(path, line, f"a {status} meaning needs '{key}'"))
-        spec = specs.get(table.get("spec", ""))
-        if "spec" in table and spec is None and specs:
+        spec = specs.get(table.get("spec", "")) if specs is not None else None
+        if "spec" in table and spec is None and specs is not None:  # None: specs.toml failed, as reported
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
             problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
-    if status == "temporary" and not _is_date(table.get("expires", "")):
-        problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    if status == "temporary" and "expires" not in table:
+        problems.append(Problem(path, line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    elif "expires" in table and not _is_date(table["expires"]):
+        problems.append(Problem(path, at("expires"), f"expires '{table['expires']}' is not a date as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
         problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))
     source = table.get("source", "")
@@ -390,7 +381,7 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
     return problems
 
 
-def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     if path.suffix != ".toml":
@@ -465,12 +456,15 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
 
 
 def present_files(root: Path) -> frozenset[str]:
-    """Every facts and page file under content/, as 'codes/404.toml' or 'en/404.md'."""
+    """Every entry of the facts and language folders, as 'codes/404.toml' or 'en/404.md' (one
+    that is not a readable file too: its loader reports it, so it is not also 'missing')."""
     found = []
-    for folder in _entries(root / "content"):
-        for path in _entries(folder):
-            if path.is_file():
-                found.append(f"{folder.name}/{path.name}")
+    for folder in list_folder(root / "content", root):
+        try:
+            entries = list_folder(folder, root)
+        except InputError:  # a folder the loaders refuse, or no concern of theirs
+            continue
+        found += [f"{folder.name}/{path.name}" for path in entries]
     return frozenset(found)
 
 

@@ -23,6 +23,8 @@ from markdown.extensions.tables import TableExtension
 from markdown.inlinepatterns import InlineProcessor
 from markdown.treeprocessors import Treeprocessor
 
+from .highlight import code_highlighting
+
 XLINK_SYNTAX = r"\[\[(\d{3,5})(?:#([a-z][a-z0-9-]*))?(?:\|([^\]\n]+))?\]\]"
 _PLACEHOLDER = re.compile(r'<a data-xlink="(\d{3,5})(#[a-z0-9-]*)?">(.*?)</a>', re.DOTALL)
 _SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -161,7 +163,7 @@ class Converter:
 
     def __init__(self) -> None:
         self.strict = _Strict()
-        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
+        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), code_highlighting(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
 
     def render(self, text: str) -> Rendered:
         """Render a page body."""
@@ -176,7 +178,8 @@ class Converter:
             return Rendered("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
         found = self.strict.findings
         blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
-        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=tuple(found.problems))
+        problems = (*found.problems, *malformed_links(body))
+        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=problems)
 
 
 _shared: list[Converter] = []
@@ -200,6 +203,21 @@ def _refuse(text: str) -> tuple[str, str] | None:
         if indent > MAX_INDENT:  # each level of list nesting is a level of recursion
             return line, f"line indented {indent} spaces; nesting may go {MAX_INDENT // 4} levels deep at most"
     return None
+
+
+_CODE_HTML = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL)
+_XLINK_LIKE = re.compile(r"\[\[[^\]\n<]{0,60}(?:\]\])?")
+
+
+def malformed_links(body: str) -> list[tuple[str, str]]:
+    """(needle, message) for each '[[' left in the rendered prose (code aside): a well-formed
+    cross-link has become a placeholder, so what remains is a malformed one that would
+    otherwise reach readers as plain text."""
+    problems = []
+    for match in _XLINK_LIKE.finditer(_CODE_HTML.sub("", body)):
+        shown = html.unescape(match.group(0))
+        problems.append((shown, f"malformed cross-link '{shown}': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]"))
+    return problems
 
 
 def resolve_links(body: str, target: Callable[[int, str], tuple[str, str]]) -> str:

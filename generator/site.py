@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clients import load_clients, versions
 from .config import Language, SiteConfig
 from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
@@ -287,6 +288,7 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
     output = routes.output_file(routes.path(lang, key))
     if key == "home":
         context["total"] = len(content.codes)
+        context["client_versions"] = versions(config.root)
         context["classes"] = [(k, _class_title(content, lang.code, default, k), [r for r in own.values() if r.klass == k]) for k in CLASSES]
         return View("home.html", lang, key, output, context)
     if key in CLASSES:
@@ -314,6 +316,7 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         previous=own[index.numbers[position - 1]] if position else None,
         next=own[index.numbers[position + 1]] if position + 1 < len(index.numbers) else None,
         constants=[(Library(f.label, f.api), f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
+        clients=measured.table(number) if (measured := load_clients(config.root)) else None,
     )
     return View("code.html", lang, key, output, context)
 

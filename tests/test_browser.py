@@ -9,6 +9,7 @@ UPDATE_SCREENSHOTS=1 also refreshes the ones README.md shows, in docs/screenshot
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -220,6 +221,72 @@ def test_search_finds_the_code(page: Page, watch: Watch, origin: str, start: str
 
 @browser
 @pytest.mark.parametrize(
+    ("query", "expected"),
+    [("StatusTooManyRequests", "/429/"), ("HTTP_NOT_FOUND", "/404/"), (":not_found", "/404/"), ("TOO_MANY_REQUESTS", "/429/")],
+)
+def test_search_finds_framework_constants(page: Page, origin: str, query: str, expected: str) -> None:
+    page.goto(origin + "/")
+    page.locator("#search-input").fill(query)
+    first = page.locator("#search-results li a").first
+    expect(first).to_have_attribute("href", expected)
+    excerpt = page.locator("#search-results li p").first.inner_text()
+    assert not re.search(r"LibraryConstant|Class\d|(allowed|default)(Yes|No)|Status(Standard|Unofficial)", excerpt), f"labels run together: {excerpt}"
+
+
+@browser
+def test_search_by_keyboard(page: Page, watch: Watch, origin: str) -> None:
+    """Down and Up move between the field and the results, Enter opens the focused one, Escape and a
+    click elsewhere close the list; a result count and a "more results" button."""
+    page.goto(origin + "/")
+    field = page.locator("#search-input")
+    field.fill("request")
+    results = page.locator("#search-results li a")
+    expect(results).to_have_count(8)
+    count = page.locator("#search-results .count")
+    expect(count).to_have_text(re.compile(r"^Results: \d+$"))
+    total = int(count.inner_text().split()[-1])
+    assert total > 8
+    page.locator("#search-results button.more").click()
+    expect(results).to_have_count(min(16, total))
+    expect(results.nth(8)).to_be_focused()
+    field.focus()
+    page.keyboard.press("ArrowDown")
+    expect(results.nth(0)).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(results.nth(1)).to_be_focused()
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("ArrowUp")
+    expect(field).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(results).to_have_count(0)
+    expect(field).to_be_focused()
+    field.fill("teapot")
+    expect(results.first).to_have_attribute("href", "/418/")
+    page.mouse.click(5, 600)  # the empty margin beside <main>
+    expect(results).to_have_count(0)
+    field.fill("teapot")
+    expect(results.first).to_have_attribute("href", "/418/")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(origin + "/418/")
+    watch.assert_clean()
+
+
+@browser
+@pytest.mark.parametrize(("start", "query", "target"), [("/", "слишком много", "/ru/"), ("/ru/", "限流", "/zh/"), ("/zh/", "ошибка", "/ru/")])
+def test_search_in_another_script_suggests_that_language(page: Page, origin: str, start: str, query: str, target: str) -> None:
+    page.goto(origin + start)
+    page.locator("#search-input").fill(query)
+    link = page.locator("#search-results .other-language a")
+    expect(link).to_have_attribute("href", re.compile("^" + re.escape(target) + r"\?q="))
+    link.click()
+    expect(page).to_have_url(re.compile(re.escape(origin + target) + r"\?q="))
+    expect(page.locator("#search-input")).to_have_value(query)
+    expect(page.locator("#search-results li a").first).to_be_visible()
+
+
+@browser
+@pytest.mark.parametrize(
     ("path", "lang", "home", "script"),
     [
         ("/ru/does/not/exist/", "ru", "/ru/", r"[А-Яа-яЁё]"),
@@ -267,9 +334,12 @@ def test_no_console_errors_or_csp_violations(page: Page, watch: Watch, origin: s
     watch.assert_clean()
 
 
+SHOTS = [("home", "/"), ("code-page-en", "/429/"), ("code-page-zh", "/zh/429/"), ("code-page-ru", "/ru/429/")]
+
+
 @browser
 @pytest.mark.parametrize("size", list(SIZES))
-@pytest.mark.parametrize(("name", "path"), [("home", "/"), ("code-404", "/404/")])
+@pytest.mark.parametrize(("name", "path"), SHOTS)
 def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: str) -> None:
     ctx = chrome.new_context(locale="en-US", **SIZES[size])
     try:
@@ -285,9 +355,9 @@ def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: s
         ctx.close()
     data = shot.read_bytes()
     assert data.startswith(PNG) and len(data) > 10_000, f"{shot} is not a plausible screenshot"
-    if name.startswith("code-") and os.environ.get("UPDATE_SCREENSHOTS"):
+    if name.startswith("code-page-") and os.environ.get("UPDATE_SCREENSHOTS"):
         DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(shot, DOCS_SHOTS / f"code-page-{size}.png")
+        shutil.copyfile(shot, DOCS_SHOTS / shot.name)
 
 
 PHONE_PAGES = [
@@ -312,10 +382,124 @@ def test_no_sideways_scrolling_on_phones(chrome: Browser, origin: str) -> None:
         ctx.close()
     assert not wide, f"pages that scroll sideways at {SIZES['phone']['viewport']['width']}px: {wide}"
 
+# --- layout, measured ---------------------------------------------------------------------------
+
+LAYOUT_SIZES = {
+    "desktop": SIZES["desktop"],
+    "tablet": {"viewport": {"width": 820, "height": 1180}, "is_mobile": True, "has_touch": True},
+    "phone": SIZES["phone"],
+}
+LAYOUT_PAGES = ("/", "/4xx/", "/404/", "/418/", "/420/", "/429/", "/499/", "/203/", "/translations/", "/no/such/page/")
+# Measured in the page: every problem a reader would see, as one line each.
+LAYOUT_JS = r"""(checkSticky) => {
+  const problems = [];
+  const root = document.documentElement;
+  const where = (el) => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\s+/).join(".") : "");
+  if (root.scrollWidth > root.clientWidth) problems.push(`scrolls sideways by ${root.scrollWidth - root.clientWidth}px`);
+  // A word broken across lines: its range has boxes on more than one line.
+  const cells = document.querySelectorAll(".facts dd, .constants td, .constants th, .codes .num, .badge, .pagetoc a");
+  for (const cell of cells) {
+    if (cell.getBoundingClientRect().width <= 1) continue;  // not shown, or only to screen readers
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      // Chinese breaks between any two characters: each is a word of its own.
+      for (const m of node.data.matchAll(/[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        const tops = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
+        if (tops.size > 1) problems.push(`"${m[0]}" is broken across ${tops.size} lines in ${where(cell)} (${Math.round(cell.getBoundingClientRect().width)}px wide)`);
+      }
+    }
+  }
+  for (const badge of document.querySelectorAll(".badge")) {
+    const box = badge.getBoundingClientRect();
+    const line = parseFloat(getComputedStyle(badge).lineHeight);
+    if (box.height > 0 && box.height >= 2 * line) problems.push(`badge "${badge.textContent}" is ${Math.round(box.height)}px tall (line ${line}px)`);
+  }
+  // Something that scrolls sideways must be reachable by keyboard.
+  for (const el of document.querySelectorAll("main *")) {
+    const style = getComputedStyle(el);
+    if (!/(auto|scroll)/.test(style.overflowX) || el.scrollWidth <= el.clientWidth) continue;
+    if (el.tabIndex < 0 && !el.querySelector("a[href], button, input, [tabindex]")) problems.push(`${where(el)} scrolls sideways but cannot take keyboard focus`);
+  }
+  const input = document.querySelector("#search-input");
+  if (input && input.placeholder) {
+    const style = getComputedStyle(input);
+    const ctx = document.createElement("canvas").getContext("2d");
+    ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    const needed = ctx.measureText(input.placeholder).width;
+    if (needed > room) problems.push(`search placeholder needs ${Math.round(needed)}px, has ${Math.round(room)}px`);
+  }
+  if (checkSticky) {
+    for (const el of document.querySelectorAll("body *")) {
+      const position = getComputedStyle(el).position;
+      if (position !== "sticky" && position !== "fixed") continue;
+      const share = el.getBoundingClientRect().height / window.innerHeight;
+      if (share > 0.15) problems.push(`${where(el)} is ${position} and covers ${Math.round(share * 100)}% of the screen height`);
+    }
+  }
+  // Text in another script inside an element marked lang="en" is mislabelled.
+  if (root.lang !== "en") {
+    for (const el of document.querySelectorAll("body [lang='en']")) {
+      if (/[\u0400-\u04ff\u4e00-\u9fff]/.test(el.textContent)) problems.push(`${where(el)} is marked lang="en" but reads "${el.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return problems;
+}"""
+
+
+@browser
+@pytest.mark.parametrize("size", list(LAYOUT_SIZES))
+@pytest.mark.parametrize("prefix", ["", "/zh", "/ru"])
+def test_layout_measured(chrome: Browser, origin: str, prefix: str, size: str) -> None:
+    """Boxes measured in every language at desktop, tablet and phone width: no sideways scroll, no word
+    broken inside the facts box, the constants table or a badge, no badge taller than a line, nothing
+    sticky covering the screen of a phone or tablet, scrolling blocks focusable, the search placeholder
+    whole, no foreign text marked as English."""
+    ctx = chrome.new_context(locale="en-US", **LAYOUT_SIZES[size])
+    ctx.set_default_timeout(WAIT)
+    found = []
+    try:
+        page = ctx.new_page()
+        for path in LAYOUT_PAGES:
+            page.goto(origin + prefix + path)
+            page.evaluate("document.fonts.ready.then(() => true)")
+            found += [f"{prefix}{path}: {problem}" for problem in page.evaluate(LAYOUT_JS, size != "desktop")]
+    finally:
+        ctx.close()
+    assert not found, f"layout problems at {size} width:\n" + "\n".join(found)
+
+
+@browser
+def test_layout_check_catches_broken_layouts(chrome: Browser, origin: str) -> None:
+    """The measurements above fail on the bugs they guard against, recreated with injected CSS."""
+    ctx = chrome.new_context(locale="en-US", bypass_csp=True, **LAYOUT_SIZES["phone"])
+    ctx.set_default_timeout(WAIT)
+    try:
+        page = ctx.new_page()
+        page.goto(origin + "/ru/499/")
+        assert page.evaluate(LAYOUT_JS, True) == []
+        page.add_style_tag(content=(
+            ".facts dl { grid-template-columns: 20rem minmax(0, 1fr) !important; }"
+            " .facts dd { overflow-wrap: anywhere !important; }"
+            " .side { position: sticky !important; top: 0; }"
+            " .badges { align-items: stretch !important; } .badge { white-space: normal !important; width: 2rem; }"
+            " .search { max-width: 8rem !important; }"
+            " .prose pre:first-of-type { width: 150vw; }"
+        ))
+        problems = "\n".join(page.evaluate(LAYOUT_JS, True))
+    finally:
+        ctx.close()
+    for expected in ("broken across", "px tall", "is sticky and covers", "search placeholder needs", "scrolls sideways"):
+        assert expected in problems, f"no {expected!r} among:\n{problems}"
+
+
 def test_readme_screenshots_are_committed() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    for size in SIZES:
-        shot = DOCS_SHOTS / f"code-page-{size}.png"
+    for (name, _), size in itertools.product(SHOTS[1:], SIZES):
+        shot = DOCS_SHOTS / f"{name}-{size}.png"
         assert shot.read_bytes().startswith(PNG), f"{shot}: refresh with UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py"
         assert f"docs/screenshots/{shot.name}" in readme
 

@@ -43,7 +43,7 @@ def test_code_page_parts(built: Built) -> None:
     referenced = page.split('id="referenced-by"')[1]
     assert 'href="/499/"' in referenced
     assert 'rel="next" href="/410/"' in page
-    assert "<code>HTTPStatus.NOT_FOUND</code>" in page
+    assert ">HTTPStatus.<wbr>NOT_<wbr>FOUND</code>" in page  # breakable between its words only
 
 
 def test_cross_links_use_the_page_language(built: Built) -> None:
@@ -87,16 +87,26 @@ def test_two_builds_are_identical(make_project: Callable[..., Path]) -> None:
     assert build_site(root).files == build_site(root).files
 
 
-def test_missing_translation_falls_back_to_english(built: Built) -> None:
+def test_missing_translation_falls_back_to_english(make_project: Callable[..., Path]) -> None:
+    built = build_site(make_project(), base_url="https://example.org/")
     page = html(built, "zh/410/index.html")
     assert '<html lang="zh-Hans"' in page
     assert '<div class="prose" lang="en">' in page
     assert 'class="notice"' in page
     assert 'hreflang="zh-Hans"' not in page.split("</head>")[0]
-    assert '<link rel="canonical" href="/410/">' in page
+    assert '<link rel="canonical" href="https://example.org/410/">' in page
 
 
-def test_hreflang_identical_across_versions(built: Built) -> None:
+def test_local_preview_has_no_relative_canonical_or_hreflang(built: Built) -> None:
+    """With base_url "/" there is no absolute URL to give: canonical, hreflang, og:url and JSON-LD are left out."""
+    head = html(built, "zh/404/index.html").split("</head>")[0]
+    for needle in ('rel="canonical"', 'rel="alternate"', 'property="og:url"', "application/ld+json"):
+        assert needle not in head
+
+
+def test_hreflang_identical_across_versions(make_project: Callable[..., Path]) -> None:
+    built = build_site(make_project(), base_url="https://example.org/")
+
     def alternates(name: str) -> list[str]:
         return re.findall(r'<link rel="alternate" hreflang="[^"]+" href="[^"]+">', html(built, name))
 
