@@ -76,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OutputRefused as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_OUTPUT
+    except OSError as error:  # a full disk, a read-only or vanished output: the previous site stands
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}; nothing was changed in the output", file=sys.stderr)
+        return EXIT_OUTPUT
 
 
 def _build(root: Path, args: argparse.Namespace) -> int:

@@ -65,7 +65,14 @@ SPEC_FIELDS = {
     "sections": Field("table[str]", "Section number -> section title, for each section cited.", True),
 }
 
+WARN_FIELDS = {
+    "phrase": Field("str", "The warn-text the specification recommends.", True),
+    "spec": Field("str", "The defining document: a key of content/specs.toml.", True),
+    "section": Field("str", "The exact section of `spec` that defines the warn code.", True),
+}
+
 _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
+_WARN_KEY = re.compile(r"^warning-(\d{3})$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -138,6 +145,21 @@ class Code:
 
 
 @dataclass(frozen=True)
+class WarnCode:
+    """A warn code of the obsolete Warning header field (not a status code)."""
+
+    code: int
+    phrase: str
+    spec: str
+    section: str
+
+    @property
+    def key(self) -> str:
+        """Its page key: 'warning-110'."""
+        return f"warning-{self.code}"
+
+
+@dataclass(frozen=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -177,15 +199,18 @@ class Content:
     specs: dict[str, Spec]
     frameworks: tuple[Framework, ...]
     page_keys: tuple[str, ...] = field(default=())
+    warn_codes: dict[int, WarnCode] = field(default_factory=dict)
 
     def page(self, lang: str, key: str) -> Page | None:
         """The page in that language, or None when it is not translated."""
         return self.pages.get((lang, key))
 
 
-def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
-    """Every page every language has: home, the classes, then the codes in order."""
-    return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
+def page_keys(codes: dict[int, Code], warn_codes: dict[int, WarnCode] | None = None) -> tuple[str, ...]:
+    """Every page every language has: home, the classes, the codes in order, then the Warning
+    header's warn codes (their index page and one page each)."""
+    warnings = ("warnings", *(warn_codes[n].key for n in sorted(warn_codes))) if warn_codes else ()
+    return ("home", *CLASSES, *(str(c) for c in sorted(codes)), *warnings)
 
 
 def load_content(config: SiteConfig) -> Content:
@@ -210,13 +235,14 @@ def load_content(config: SiteConfig) -> Content:
         if stem == str(code.code) and code.code not in codes:
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
+    warn_codes = _collect(problems, load_warn_codes, root, specs or {}) or {}
     pages: dict[tuple[str, str], Page] = {}
     for lang in config.languages:
         for path in list_folder(root / "content" / lang.code, root):
             page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
             if page is not None:
                 pages[(page.lang, page.key)] = page
-    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
+    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes, warn_codes), warn_codes=warn_codes)
     problems += check_content(content, config)
     if problems:
         raise InputError(problems)
@@ -230,6 +256,34 @@ def _collect(problems: list[Problem], load: Any, *args: Any, **kwargs: Any) -> A
     except InputError as error:
         problems += error.problems
         return None
+
+
+def load_warn_codes(root: Path, specs: dict[str, Spec]) -> dict[int, WarnCode]:
+    """Read `content/warn-codes.toml` ({} when there is none)."""
+    path = root / "content" / "warn-codes.toml"
+    if not path.exists():
+        return {}
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    problems = []
+    found = {}
+    for number, table in parse_toml(text, path=shown).items():
+        at = line_of_key(text, number)
+        if not isinstance(table, dict):
+            problems.append(Problem(shown, at, f"'{number}' must be a table"))
+            continue
+        found_here = check_table(table, WARN_FIELDS, path=shown, text=text, line=at, where=number)
+        if not found_here and not re.match(r"^[12]\d\d$", number):
+            found_here.append(Problem(shown, at, f"warn code '{number}' must be three digits, 1xx or 2xx (RFC 7234 §5.5)"))
+        spec = specs.get(table.get("spec", ""))
+        if not found_here and specs and (spec is None or table["section"] not in spec.sections):
+            found_here.append(Problem(shown, line_of_key(text, "section", start=at), f"{number}: section {table['section']} of '{table['spec']}' is not in content/specs.toml"))
+        problems += found_here
+        if not found_here:
+            found[int(number)] = WarnCode(code=int(number), **table)
+    if problems:
+        raise InputError(problems)
+    return found
 
 
 def load_specs(root: Path) -> dict[str, Spec]:
@@ -357,9 +411,10 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, seve
     if status not in STATUSES:
         return [Problem(path, at("status"), f"status '{status}' must be one of {', '.join(STATUSES)}")]
     if status == "unofficial":
-        for key in ("vendor", "source"):
-            if key not in table:
-                problems.append(Problem(path, line, f"an unofficial meaning needs '{key}'"))
+        # A convention no vendor documents (598) has neither; one without the other is a mistake.
+        missing = [key for key in ("vendor", "source") if key not in table]
+        if len(missing) == 1:
+            problems.append(Problem(path, line, f"an unofficial meaning needs '{missing[0]}'"))
     else:
         for key in ("spec", "section"):
             if key not in table:
@@ -392,9 +447,10 @@ def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: i
 def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:
     """Parse one page in one language."""
     document: Document = parse_document(text, path=path)
-    fields = CODE_PAGE_FIELDS if key.isdigit() else TEXT_PAGE_FIELDS
+    coded = key.isdigit() or bool(_WARN_KEY.match(key))
+    fields = CODE_PAGE_FIELDS if coded else TEXT_PAGE_FIELDS
     problems = check_table(document.meta, fields, path=path, text=document.meta_text, line=1)
-    if key.isdigit() and not default and "phrase" not in document.meta and not problems:
+    if coded and not default and "phrase" not in document.meta and not problems:
         problems.append(Problem(path, 1, "missing required key 'phrase' (the phrase in this language)"))
     if default:
         for extra in ("phrase", "phrases", "source_hash"):
@@ -409,8 +465,8 @@ def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
     """Read one Markdown page."""
     shown = display_path(path, root)
     key = path.name.removesuffix(".md")
-    if path.suffix != ".md" or not (key == "home" or key in CLASSES or _CODE_FILE.match(path.name)):
-        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md and home.md")])
+    if path.suffix != ".md" or not (key in ("home", "warnings") or key in CLASSES or _CODE_FILE.match(path.name) or _WARN_KEY.match(key)):
+        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md, home.md, warnings.md and warning-<code>.md")])
     return parse_page(read_text(path, root), path=shown, lang=lang, key=key, default=default)
 
 
@@ -485,12 +541,15 @@ def check_content(content: Content, config: SiteConfig, present: frozenset[str] 
             problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
         elif key.isdigit() and f"codes/{key}.toml" not in present:
             problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
+        elif (warn := _WARN_KEY.match(key)) and int(warn.group(1)) not in content.warn_codes:
+            problems.append(Problem(page.path, 1, f"no warn code {warn.group(1)} in content/warn-codes.toml"))
         if key.isdigit() and int(key) in content.codes and lang != default:
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}
             for meaning_id in page.meta.get("phrases", {}):
                 if meaning_id not in ids:
                     problems.append(Problem(page.path, line_of_key(page.meta_text, meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
-    for key in ("home", *CLASSES):
+    warnings = ("warnings", *(w.key for w in content.warn_codes.values())) if content.warn_codes else ()
+    for key in ("home", *CLASSES, *warnings):
         if (default, key) not in content.pages:
             problems.append(Problem(f"content/{default}/{key}.md", 1, "required page is missing"))
     return problems
