@@ -113,7 +113,7 @@ def test_symlink_out_of_the_root_is_refused(server: Server) -> None:
 
 def test_no_directory_listing(server: Server) -> None:
     status, body, _ = server.get("/static/")
-    assert status == 404 and 'class="notfound"' in body  # the 404 page, not a listing
+    assert status == 404 and '/static/notfound.js' in body  # the 404 page, not a listing
     assert "favicon.svg</a>" not in body and "Index of" not in body
 
 
