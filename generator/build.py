@@ -20,7 +20,7 @@ from babel.support import NullTranslations
 from . import code_digest
 from .bodies import BodyCache, render_bodies
 from .catalogs import compile_catalog, load_catalogs
-from .config import SiteConfig, load_config
+from .config import SiteConfig, load_config, with_base_url
 from .content import Content, load_content
 from .dates import last_changed, page_date, page_files
 from .errors import InputError, Problem, line_of_key
@@ -139,7 +139,7 @@ def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | Non
     With `caches`, a language's compiled templates are reused while nothing they depend on changed."""
     config = replace(load_config(root), date=site_date(root))
     if base_url is not None:
-        config = replace(config, base_url=base_url if base_url.endswith("/") else base_url + "/")
+        config = with_base_url(config, base_url)
     problems: list[Problem] = []
     content = catalogs = None
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gettext
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +21,7 @@ from .textfile import read_text
 
 DOMAIN = "messages"
 _PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]")
+_TYPED = re.compile(r"%\((\w+)\)([sdif])")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,14 @@ def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
         message, _, line = str(error).rpartition(" on ")
         number = int(line) + 1 if line.isdigit() else 1
         raise InputError([Problem(path, number, f"invalid catalog: {message}")]) from None
+    except ValueError:  # Babel reads nplurals with int()
+        raise InputError([Problem(path, _header_line(text), "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;'")]) from None
     problems = []
+    if catalog.charset != "utf-8":
+        problems.append(Problem(path, _header_line(text, "Content-Type:"), f"catalog declares charset {catalog.charset}; catalogs must be UTF-8 (charset=UTF-8)"))
+    plural_problem = check_plural_forms(catalog.num_plurals, catalog.plural_expr)
+    if plural_problem:
+        raise InputError([*problems, Problem(path, _header_line(text), plural_problem)])
     if not re.search(r'^msgid ""\s*\nmsgstr ""\s*\n"', text, re.MULTILINE) or "Content-Type:" not in text:
         problems.append(Problem(path, 1, 'catalog has no header: it must start with msgid "" and a msgstr with Content-Type and Plural-Forms'))
     expected = get_plural(locale).num_plurals
@@ -100,12 +110,34 @@ def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
     return catalog
 
 
-def _header_line(text: str) -> int:
-    """The line of the Plural-Forms header, or 1."""
+def _header_line(text: str, header: str = "Plural-Forms:") -> int:
+    """The line of a header (Plural-Forms by default), or 1."""
     for number, line in enumerate(text.split("\n"), start=1):
-        if "Plural-Forms:" in line:
+        if header in line:
             return number
     return 1
+
+
+PLURAL_PROBES = (*range(1000), 10_000, 100_001, 1_000_000, 2**31 - 1)
+
+
+def check_plural_forms(count: int, expression: str) -> str:
+    """What is wrong with a Plural-Forms expression ('' if nothing): it must compile as gettext
+    reads it and give a form in 0..count-1, without error, for every number a page may show."""
+    if not 1 <= count <= 6:
+        return f"Plural-Forms: nplurals={count} must be between 1 and 6"
+    try:
+        choose = gettext.c2py(expression)
+    except (ValueError, SyntaxError, RecursionError, OverflowError) as error:
+        return f"Plural-Forms: invalid plural expression: {error}"
+    for n in PLURAL_PROBES:
+        try:
+            form = choose(n)
+        except (ArithmeticError, RecursionError, ValueError) as error:
+            return f"Plural-Forms: plural expression fails for n={n}: {error}"
+        if not 0 <= form < count:
+            return f"Plural-Forms: plural expression gives form {form} for n={n}; nplurals={count} allows 0-{count - 1}"
+    return ""
 
 
 def check_message(message: Message, plurals: int) -> list[str]:
@@ -116,10 +148,16 @@ def check_message(message: Message, plurals: int) -> list[str]:
     if message.pluralizable and len(strings) != plurals:
         problems.append(f"'{ids[0]}': {len(strings)} plural forms, expected {plurals}")
     allowed = set().union(*(_PLACEHOLDER.findall(i) for i in ids))
+    typed = set().union(*(_TYPED.findall(i) for i in ids))
+    typed_names = dict(sorted(typed))
     for string in strings:
         extra = set(_PLACEHOLDER.findall(string or "")) - allowed
+        retyped = sorted(set(_TYPED.findall(string or "")) - typed)
         if extra:
             problems.append(f"'{ids[0]}': placeholder %({sorted(extra)[0]})s is not in the msgid")
+        elif retyped:
+            name, kind = retyped[0]
+            problems.append(f"'{ids[0]}': placeholder %({name}){kind} has another type than the msgid's %({name}){typed_names[name]}")
         elif string and not message.pluralizable and set(_PLACEHOLDER.findall(string)) != allowed:
             missing = sorted(allowed - set(_PLACEHOLDER.findall(string)))[0]
             problems.append(f"'{ids[0]}': msgstr lacks placeholder %({missing})s")
@@ -154,13 +192,32 @@ def compile_catalog(catalog: Catalog) -> Translations:
     return Translations(fp=buffer, domain=DOMAIN)
 
 
+def load_template(root: Path) -> Catalog | None:
+    """The extracted .pot, to measure coverage against (None when there is none)."""
+    path = template_path(root)
+    if not os.path.lexists(path):
+        return None
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    problems = lint_po(text, path=shown, plurals=2)
+    if problems:
+        raise InputError(problems)
+    try:
+        return read_po(io.StringIO(text), abort_invalid=True)
+    except PoFileError as error:
+        message, _, line = str(error).rpartition(" on ")
+        raise InputError([Problem(shown, int(line) + 1 if line.isdigit() else 1, f"invalid catalog template: {message}")]) from None
+    except ValueError as error:
+        raise InputError([Problem(shown, _header_line(text), f"invalid catalog template header: {error}")]) from None
+
+
 def load_catalogs(config: SiteConfig) -> dict[str, Catalog]:
     """Read every language's catalog (a missing one means the UI shows English)."""
     catalogs = {}
     problems = []
     for lang in config.languages:
         path = catalog_path(config.root, lang)
-        if not path.is_file():
+        if not os.path.lexists(path):
             continue
         try:
             catalogs[lang.code] = parse_catalog(read_text(path, config.root), path=display_path(path, config.root), locale=lang.babel)

@@ -34,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--check", action="store_true", help="write nothing; exit 1 if messages.pot is out of date")
     actions.add_parser("update", help="merge messages.pot into every language's messages.po")
     actions.add_parser("compile", help="check every catalog and print its statistics")
-    actions.add_parser("status", help="pages translated / outdated / missing and catalog coverage per language")
+    actions.add_parser("status", help="pages translated (new, outdated) / missing and catalog coverage per language")
     init = actions.add_parser("init", help="scaffold a new language: locales/<locale>/ and content/<lang>/")
     init.add_argument("lang", help="content code and URL prefix, e.g. 'de' or 'pt-br'")
     init.add_argument("--locale", help="Babel locale if it differs, e.g. 'pt_BR'")
@@ -76,6 +76,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INPUT
     except OutputRefused as error:
         print(f"error: {error}", file=sys.stderr)
+        return EXIT_OUTPUT
+    except OSError as error:  # a full disk, a read-only or vanished output: the previous site stands
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"error: {where}{error.strerror or error}; nothing was changed in the output", file=sys.stderr)
         return EXIT_OUTPUT
 
 

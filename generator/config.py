@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from babel import Locale, UnknownLocaleError
@@ -30,6 +31,90 @@ LANGUAGE_FIELDS = {
 }
 
 _CODE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]+)*$")
+_PREFIX = re.compile(r"[a-z0-9][a-z0-9-]*")
+RESERVED_PREFIXES = frozenset({"static", "pagefind"})  # folders the build writes at the root
+# RFC 5646 section 2.1, well-formed language tags: langtag, private use, grandfathered
+_BCP47 = re.compile(
+    r"(?:(?:[a-z]{2,3}(?:-[a-z]{3}){0,3}|[a-z]{4}|[a-z]{5,8})"  # language (with extlangs)
+    r"(?:-[a-z]{4})?"  # script
+    r"(?:-(?:[a-z]{2}|[0-9]{3}))?"  # region
+    r"(?:-(?:[a-z0-9]{5,8}|[0-9][a-z0-9]{3}))*"  # variants
+    r"(?:-[0-9a-wy-z](?:-[a-z0-9]{2,8})+)*"  # extensions
+    r"(?:-x(?:-[a-z0-9]{1,8})+)?"  # private use
+    r"|x(?:-[a-z0-9]{1,8})+"
+    r"|en-gb-oed|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
+    r"|sgn-(?:be-fr|be-nl|ch-de)|art-lojban|cel-gaulish|no-bok|no-nyn|zh-(?:guoyu|hakka|min|min-nan|xiang))",
+    re.IGNORECASE,
+)
+_OG = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
+_URL_PATH = re.compile(r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*")
+_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+MAX_CODE_RANGE = (100, 99999)  # content file names have 3 to 5 digits
+
+
+def _shown(value: str) -> str:
+    """A setting's value for a one-line message: control characters escaped."""
+    return value if value.isprintable() else value.encode("unicode_escape").decode("ascii")
+
+
+def prefix_problem(prefix: str) -> str:
+    """What is wrong with a language's URL prefix ('' if nothing): it names a folder of the
+    output, so it must be one safe path segment."""
+    if prefix == "":
+        return ""
+    if not _PREFIX.fullmatch(prefix):
+        return f"prefix '{_shown(prefix)}' must be lowercase letters, digits and '-' (one folder name, like 'zh' or 'pt-br')"
+    if prefix in RESERVED_PREFIXES:
+        return f"prefix '{prefix}' is a folder the build writes itself"
+    return ""
+
+
+def tag_problem(tag: str) -> str:
+    """What is wrong with a BCP 47 language tag ('' if nothing): it must be well-formed."""
+    if _BCP47.fullmatch(tag) and tag.isascii():
+        return ""
+    return f"tag '{_shown(tag)}' is not a well-formed BCP 47 language tag (like 'en', 'zh-Hans' or 'pt-BR')"
+
+
+def og_problem(og: str) -> str:
+    """What is wrong with an Open Graph locale ('' if nothing)."""
+    return "" if _OG.fullmatch(og) and og.isascii() else f"og '{_shown(og)}' must be an Open Graph locale like 'ru_RU'"
+
+
+def url_problem(url: str, *, key: str, schemes: tuple[str, ...], relative: bool) -> str:
+    """What is wrong with a URL setting ('' if nothing): an absolute URL of one of `schemes`
+    with a host (or, if `relative`, an absolute path), ending in '/', with no whitespace, control
+    characters, credentials, query, fragment or '..' segment."""
+    allowed = " or ".join(f"{scheme}://" for scheme in schemes) + (" URL or an absolute path like '/repo/'" if relative else " URL")
+    if any(c.isspace() or not c.isprintable() for c in url) or not url.isascii():
+        return f"{key} must not contain whitespace, control or non-ASCII characters (percent-encode them)"
+    scheme, _, rest = url.partition("://")
+    if rest and scheme in schemes:
+        host, slash, path = rest.partition("/")
+        if not _HOST.fullmatch(host):
+            return f"{key} must name a host, as in '{schemes[0]}://example.org/'"
+        path = slash + path
+    elif relative and url.startswith("/") and not url.startswith("//"):
+        path = url
+    else:
+        return f"{key} must be an {allowed}"
+    if not path.endswith("/"):
+        return f"{key} must end with '/'"
+    if "?" in path or "#" in path:
+        return f"{key} must not have a query or fragment"
+    if not _URL_PATH.fullmatch(path) or any(part in (".", "..") for part in path.split("/")):
+        return f"{key} has a character or segment that is not allowed in a URL path"
+    return ""
+
+
+def with_base_url(config: SiteConfig, url: str) -> SiteConfig:
+    """`config` with base_url replaced (`build --base-url`; a missing final '/' is added),
+    checked as site.toml's is."""
+    url = url if url.endswith("/") else url + "/"
+    problem = url_problem(url, key="--base-url", schemes=("https", "http"), relative=True)
+    if problem:
+        raise InputError([Problem("--base-url", 1, problem)])
+    return replace(config, base_url=url)
 
 
 @dataclass(frozen=True)
@@ -88,6 +173,10 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
             continue
         if not _CODE.match(code):
             problems.append(Problem(path, at, f"language code '{code}' must look like 'en' or 'pt-br'"))
+        for key, check in (("prefix", prefix_problem), ("tag", tag_problem), ("og", og_problem)):
+            message = check(table[key])
+            if message:
+                problems.append(Problem(path, line_of_key(text, key, start=at), f"languages.{code}: {message}"))
         try:
             Locale.parse(table["babel"])
         except (UnknownLocaleError, ValueError):
@@ -103,11 +192,17 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         if prefixes.count(lang.prefix) > 1:
             problems.append(Problem(path, line_of_key(text, f"languages.{lang.code}"), f"languages.{lang.code}: prefix '{lang.prefix}' is used twice"))
     repo_url = data.get("repo_url", "")
-    if repo_url and not repo_url.startswith("https://"):
-        problems.append(Problem(path, line_of_key(text, "repo_url"), "repo_url must be an https:// URL or empty"))
+    if repo_url:
+        message = url_problem(repo_url if repo_url.endswith("/") else repo_url + "/", key="repo_url", schemes=("https",), relative=False)
+        if message:
+            problems.append(Problem(path, line_of_key(text, "repo_url"), message))
     base_url = data["base_url"]
-    if not base_url.endswith("/"):
-        problems.append(Problem(path, line_of_key(text, "base_url"), "base_url must end with '/'"))
+    message = url_problem(base_url, key="base_url", schemes=("https", "http"), relative=True)
+    if message:
+        problems.append(Problem(path, line_of_key(text, "base_url"), message))
+    max_code = data.get("max_code", 599)
+    if not MAX_CODE_RANGE[0] <= max_code <= MAX_CODE_RANGE[1]:
+        problems.append(Problem(path, line_of_key(text, "max_code"), f"max_code {max_code} is outside {MAX_CODE_RANGE[0]}-{MAX_CODE_RANGE[1]}"))
     if problems:
         raise InputError(problems)
     ordered = sorted(languages, key=lambda lang: lang.code != default)
@@ -117,7 +212,7 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         default_language=default,
         languages=tuple(ordered),
         repo_url=data.get("repo_url", ""),
-        max_code=data.get("max_code", 599),
+        max_code=max_code,
         search=data.get("search", True),
     )
 
@@ -125,6 +220,6 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
 def load_config(root: Path) -> SiteConfig:
     """Read and parse `site.toml` in the project root."""
     path = root / "site.toml"
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise InputError([Problem("site.toml", 1, "file not found: the project root needs a site.toml")])
     return parse_config(read_text(path, root), root=root)

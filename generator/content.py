@@ -13,7 +13,7 @@ from .config import SiteConfig
 from .errors import InputError, Problem, display_path, line_of_key
 from .frontmatter import Document, parse_document
 from .schema import Field, check_table, parse_toml
-from .textfile import read_text
+from .textfile import list_folder, read_text
 
 STATUSES = ("standard", "deprecated", "obsoleted", "temporary", "unused", "unofficial")
 CLASSES = ("1xx", "2xx", "3xx", "4xx", "5xx")
@@ -66,7 +66,14 @@ SPEC_FIELDS = {
     "sections": Field("table[str]", "Section number -> section title, for each section cited.", True),
 }
 
+WARN_FIELDS = {
+    "phrase": Field("str", "The warn-text the specification recommends.", True),
+    "spec": Field("str", "The defining document: a key of content/specs.toml.", True),
+    "section": Field("str", "The exact section of `spec` that defines the warn code.", True),
+}
+
 _CODE_FILE = re.compile(r"^(\d{3,5})\.(toml|md)$")
+_WARN_KEY = re.compile(r"^warning-(\d{3})$")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -139,6 +146,21 @@ class Code:
 
 
 @dataclass(frozen=True)
+class WarnCode:
+    """A warn code of the obsolete Warning header field (not a status code)."""
+
+    code: int
+    phrase: str
+    spec: str
+    section: str
+
+    @property
+    def key(self) -> str:
+        """Its page key: 'warning-110'."""
+        return f"warning-{self.code}"
+
+
+@dataclass(frozen=True)
 class Framework:
     """One library's constants for status codes."""
 
@@ -178,25 +200,18 @@ class Content:
     specs: dict[str, Spec]
     frameworks: tuple[Framework, ...]
     page_keys: tuple[str, ...] = field(default=())
+    warn_codes: dict[int, WarnCode] = field(default_factory=dict)
 
     def page(self, lang: str, key: str) -> Page | None:
         """The page in that language, or None when it is not translated."""
         return self.pages.get((lang, key))
 
 
-def page_keys(codes: dict[int, Code]) -> tuple[str, ...]:
-    """Every page every language has: home, the classes, then the codes in order."""
-    return ("home", *CLASSES, *(str(c) for c in sorted(codes)))
-
-
-def _entries(directory: Path) -> list[Path]:
-    """Everything in `directory`, sorted by name ([] when it does not exist)."""
-    try:
-        with os.scandir(directory) as found:
-            names = sorted(entry.name for entry in found)
-    except (FileNotFoundError, NotADirectoryError):
-        return []
-    return [directory / name for name in names]
+def page_keys(codes: dict[int, Code], warn_codes: dict[int, WarnCode] | None = None) -> tuple[str, ...]:
+    """Every page every language has: home, the classes, the codes in order, then the Warning
+    header's warn codes (their index page and one page each)."""
+    warnings = ("warnings", *(warn_codes[n].key for n in sorted(warn_codes))) if warn_codes else ()
+    return ("home", *CLASSES, *(str(c) for c in sorted(codes)), *warnings)
 
 
 def load_content(config: SiteConfig) -> Content:
@@ -206,13 +221,13 @@ def load_content(config: SiteConfig) -> Content:
     specs = _collect(problems, load_specs, root)
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
-    for path in _entries(root / "content" / "codes"):
-        code = _collect(problems, load_code, path, root, specs or {}, config.max_code)
+    for path in list_folder(root / "content" / "codes", root):
+        code = _collect(problems, load_code, path, root, specs, config.max_code)
         if code is None:
             continue
         stem = path.name.split(".")[0]
         if stem != str(code.code):
-            text = path.read_text(encoding="utf-8")
+            text = read_text(path, root)
             problems.append(Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'"))
         if code.code in seen:
             problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {seen[code.code]}"))
@@ -221,13 +236,14 @@ def load_content(config: SiteConfig) -> Content:
         if stem == str(code.code) and code.code not in codes:
             codes[code.code] = code
     frameworks = _collect(problems, load_constants, root) or ()
+    warn_codes = _collect(problems, load_warn_codes, root, specs) or {}
     pages: dict[tuple[str, str], Page] = {}
     for lang in config.languages:
-        for path in _entries(root / "content" / lang.code):
+        for path in list_folder(root / "content" / lang.code, root):
             page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
             if page is not None:
                 pages[(page.lang, page.key)] = page
-    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes))
+    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes, warn_codes), warn_codes=warn_codes)
     problems += check_content(content, config)
     if problems:
         raise InputError(problems)
@@ -241,6 +257,35 @@ def _collect(problems: list[Problem], load: Any, *args: Any, **kwargs: Any) -> A
     except InputError as error:
         problems += error.problems
         return None
+
+
+def load_warn_codes(root: Path, specs: dict[str, Spec] | None) -> dict[int, WarnCode]:
+    """Read `content/warn-codes.toml` ({} when there is none); `specs` is None when specs.toml
+    failed to load (as reported), so citations are not checked."""
+    path = root / "content" / "warn-codes.toml"
+    if not os.path.lexists(path):
+        return {}
+    shown = display_path(path, root)
+    text = read_text(path, root)
+    problems = []
+    found = {}
+    for number, table in parse_toml(text, path=shown).items():
+        at = line_of_key(text, number)
+        if not isinstance(table, dict):
+            problems.append(Problem(shown, at, f"'{number}' must be a table"))
+            continue
+        found_here = check_table(table, WARN_FIELDS, path=shown, text=text, line=at, where=number)
+        if not found_here and not re.match(r"^[12]\d\d$", number):
+            found_here.append(Problem(shown, at, f"warn code '{number}' must be three digits, 1xx or 2xx (RFC 7234 §5.5)"))
+        spec = specs.get(table.get("spec", "")) if specs is not None else None
+        if not found_here and specs is not None and (spec is None or table["section"] not in spec.sections):
+            found_here.append(Problem(shown, line_of_key(text, "section", start=at), f"{number}: section {table['section']} of '{table['spec']}' is not in content/specs.toml"))
+        problems += found_here
+        if not found_here:
+            found[int(number)] = WarnCode(code=int(number), **table)
+    if problems:
+        raise InputError(problems)
+    return found
 
 
 def load_specs(root: Path) -> dict[str, Spec]:
@@ -267,7 +312,7 @@ def load_specs(root: Path) -> dict[str, Spec]:
     return specs
 
 
-def parse_code(text: str, *, path: str, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Parse one `content/codes/<code>.toml`."""
     data = parse_toml(text, path=path)
     problems = check_table(data, CODE_FIELDS, path=path, text=text, line=1)
@@ -320,7 +365,7 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str, text: str, problems: list[Problem]) -> list[Source]:
+def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, path: str, text: str, problems: list[Problem]) -> list[Source]:
     """The [[source]] tables of a facts file: a specification section, or a title and an https URL."""
     starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[source]]"]
     sources = []
@@ -331,11 +376,11 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str,
         source: Source | None = None
         if not found:
             if "spec" in table:
-                spec = specs.get(table["spec"])
+                spec = specs.get(table["spec"]) if specs is not None else None
                 if set(table) != {"spec", "section"}:
                     found.append(Problem(path, at, "a specification source has exactly 'spec' and 'section'"))
                 elif spec is None:
-                    if specs:
+                    if specs is not None:  # None: specs.toml failed to load, as reported
                         found.append(Problem(path, line_of_key(text, "spec", start=at), f"spec '{table['spec']}' is not in content/specs.toml"))
                 elif table["section"] not in spec.sections:
                     found.append(Problem(path, line_of_key(text, "section", start=at), f"section '{table['section']}' of {spec.name} is not in content/specs.toml"))
@@ -357,7 +402,7 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec], *, path: str,
     return sources
 
 
-def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bool, path: str, text: str, line: int) -> list[Problem]:
+def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int) -> list[Problem]:
     """Rules that tie a meaning's keys to its status."""
     problems = []
 
@@ -368,20 +413,23 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
     if status not in STATUSES:
         return [Problem(path, at("status"), f"status '{status}' must be one of {', '.join(STATUSES)}")]
     if status == "unofficial":
-        for key in ("vendor", "source"):
-            if key not in table:
-                problems.append(Problem(path, line, f"an unofficial meaning needs '{key}'"))
+        # A convention no vendor documents (598) has neither; one without the other is a mistake.
+        missing = [key for key in ("vendor", "source") if key not in table]
+        if len(missing) == 1:
+            problems.append(Problem(path, line, f"an unofficial meaning needs '{missing[0]}'"))
     else:
         for key in ("spec", "section"):
             if key not in table:
                 problems.append(Problem(path, line, f"a {status} meaning needs '{key}'"))
-        spec = specs.get(table.get("spec", ""))
-        if "spec" in table and spec is None and specs:
+        spec = specs.get(table.get("spec", "")) if specs is not None else None
+        if "spec" in table and spec is None and specs is not None:  # None: specs.toml failed, as reported
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
             problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
-    if status == "temporary" and not _is_date(table.get("expires", "")):
-        problems.append(Problem(path, at("expires") if "expires" in table else line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    if status == "temporary" and "expires" not in table:
+        problems.append(Problem(path, line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
+    elif "expires" in table and not _is_date(table["expires"]):
+        problems.append(Problem(path, at("expires"), f"expires '{table['expires']}' is not a date as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
         problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))
     source = table.get("source", "")
@@ -390,7 +438,7 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec], *, several: bo
     return problems
 
 
-def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 599) -> Code:
+def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     if path.suffix != ".toml":
@@ -401,9 +449,10 @@ def load_code(path: Path, root: Path, specs: dict[str, Spec], max_code: int = 59
 def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:
     """Parse one page in one language."""
     document: Document = parse_document(text, path=path)
-    fields = CODE_PAGE_FIELDS if key.isdigit() else TEXT_PAGE_FIELDS
+    coded = key.isdigit() or bool(_WARN_KEY.match(key))
+    fields = CODE_PAGE_FIELDS if coded else TEXT_PAGE_FIELDS
     problems = check_table(document.meta, fields, path=path, text=document.meta_text, line=1)
-    if key.isdigit() and not default and "phrase" not in document.meta and not problems:
+    if coded and not default and "phrase" not in document.meta and not problems:
         problems.append(Problem(path, 1, "missing required key 'phrase' (the phrase in this language)"))
     if default:
         for extra in ("phrase", "phrases", "source_hash"):
@@ -418,8 +467,8 @@ def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
     """Read one Markdown page."""
     shown = display_path(path, root)
     key = path.name.removesuffix(".md")
-    if path.suffix != ".md" or not (key == "home" or key in CLASSES or _CODE_FILE.match(path.name)):
-        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md and home.md")])
+    if path.suffix != ".md" or not (key in ("home", "warnings") or key in CLASSES or _CODE_FILE.match(path.name) or _WARN_KEY.match(key)):
+        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md, home.md, warnings.md and warning-<code>.md")])
     return parse_page(read_text(path, root), path=shown, lang=lang, key=key, default=default)
 
 
@@ -465,12 +514,15 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
 
 
 def present_files(root: Path) -> frozenset[str]:
-    """Every facts and page file under content/, as 'codes/404.toml' or 'en/404.md'."""
+    """Every entry of the facts and language folders, as 'codes/404.toml' or 'en/404.md' (one
+    that is not a readable file too: its loader reports it, so it is not also 'missing')."""
     found = []
-    for folder in _entries(root / "content"):
-        for path in _entries(folder):
-            if path.is_file():
-                found.append(f"{folder.name}/{path.name}")
+    for folder in list_folder(root / "content", root):
+        try:
+            entries = list_folder(folder, root)
+        except InputError:  # a folder the loaders refuse, or no concern of theirs
+            continue
+        found += [f"{folder.name}/{path.name}" for path in entries]
     return frozenset(found)
 
 
@@ -491,12 +543,15 @@ def check_content(content: Content, config: SiteConfig, present: frozenset[str] 
             problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
         elif key.isdigit() and f"codes/{key}.toml" not in present:
             problems.append(Problem(page.path, 1, f"no facts for code {key}: add content/codes/{key}.toml"))
+        elif (warn := _WARN_KEY.match(key)) and int(warn.group(1)) not in content.warn_codes:
+            problems.append(Problem(page.path, 1, f"no warn code {warn.group(1)} in content/warn-codes.toml"))
         if key.isdigit() and int(key) in content.codes and lang != default:
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}
             for meaning_id in page.meta.get("phrases", {}):
                 if meaning_id not in ids:
                     problems.append(Problem(page.path, line_of_key(page.meta_text, meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
-    for key in ("home", *CLASSES):
+    warnings = ("warnings", *(w.key for w in content.warn_codes.values())) if content.warn_codes else ()
+    for key in ("home", *CLASSES, *warnings):
         if (default, key) not in content.pages:
             problems.append(Problem(f"content/{default}/{key}.md", 1, "required page is missing"))
     return problems

@@ -7,9 +7,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.pofile import read_po
 
-from .catalogs import coverage, template_path
+from .catalogs import coverage, load_template
 from .config import Language, SiteConfig
 from .content import Content
 from .notfound import not_found_html
@@ -33,18 +32,11 @@ def extra_files(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     yield from sorted(static_files(root).items())
 
 
-def _read_template(root: Path) -> Catalog | None:
-    """The extracted .pot, if present, to measure coverage against."""
-    path = template_path(root)
-    if not path.is_file():
-        return None
-    with path.open("rb") as handle:
-        return read_po(handle)
 
 
 def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog], root: Path) -> dict[str, bytes]:
     """The /translations/ page in every language: the status table for contributors."""
-    template = _read_template(root)
+    template = load_template(root)
     cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
     rows = status_rows(config, content, linked, routes, cover)
     return {output: data for output, _, data in render_views(_translation_views(config, routes, rows), renderers, root)}

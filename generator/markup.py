@@ -40,6 +40,20 @@ _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 MAX_BRACKETS = 500
 MAX_INDENT = 80
+# Limits measured with Python-Markdown 3.11 (tests/test_robustness.py): a page far below them renders
+# in well under a second at the size limit; the real site's pages use at most about a tenth.
+MAX_BACKTICKS = 2000  # each unmatched run of backticks scans the rest of its paragraph
+MAX_BACKTICK_RUN = 8  # runs of many lengths: 80 KB of them took 5 s, 320 KB 50 s
+MAX_EMPHASIS = 2000  # '*' and '_': 40 KB of '*a' took 1.4 s, so 512 KB would take about 18 s
+MAX_NESTING = 20  # list or quote markers opening one line: 5,000 of '- ' took 2-6 s to fail
+# Each inline match rebuilds its text node, so a block's cost is its matches times its length:
+# 80 KB of hard line breaks in one paragraph took 10 s.
+MAX_BLOCK = 20_000  # characters between blank lines (the real site's longest is 2,264)
+MAX_INLINE = 2000  # backslash escapes, entities, '<' and hard line breaks
+_BACKTICK_RUN = re.compile("`" * (MAX_BACKTICK_RUN + 1) + "+")
+_MARKER = r"[ \t]*(?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]*)"
+_MARKERS = re.compile(f"(?:{_MARKER})+")
+_RULE = re.compile(r"[ \t]*([-*_])(?:[ \t]*\1)*[ \t]*")
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,8 @@ class Converter:
             return Rendered("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
         found = self.strict.findings
         blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
-        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=tuple(found.problems))
+        problems = (*found.problems, *malformed_links(body))
+        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=problems)
 
 
 _shared: list[Converter] = []
@@ -197,11 +212,44 @@ def _refuse(text: str) -> tuple[str, str] | None:
     brackets = prose.count("[")
     if brackets > MAX_BRACKETS:  # its link parsing is quadratic in unmatched '['
         return "[", f"{brackets} '[' outside code blocks; a page may have at most {MAX_BRACKETS}"
+    backticks = prose.count("`")
+    if backticks > MAX_BACKTICKS:
+        return "`", f"{backticks} backticks outside code blocks; a page may have at most {MAX_BACKTICKS}"
+    run = _BACKTICK_RUN.search(prose)
+    if run:
+        return run.group(0), f"a run of {len(run.group(0))} backticks; code spans may use at most {MAX_BACKTICK_RUN} (use a fenced block)"
+    emphasis = prose.count("*") + prose.count("_")
+    if emphasis > MAX_EMPHASIS:
+        return "*" if "*" in prose else "_", f"{emphasis} '*' and '_' outside code blocks; a page may have at most {MAX_EMPHASIS}"
+    inline = prose.count("\\") + prose.count("&") + prose.count("<") + prose.count("  \n")
+    if inline > MAX_INLINE:
+        return "\\", f"{inline} backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most {MAX_INLINE}"
+    longest = max(re.split(r"\n[ \t]*\n", prose), key=len)
+    if len(longest) > MAX_BLOCK:
+        return longest[:40], f"a paragraph or block of {len(longest)} characters; split it with blank lines (at most {MAX_BLOCK})"
     for line in prose.split("\n"):
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
         if indent > MAX_INDENT:  # each level of list nesting is a level of recursion
             return line, f"line indented {indent} spaces; nesting may go {MAX_INDENT // 4} levels deep at most"
+        opening = _MARKERS.match(line)
+        if opening and len(re.findall(_MARKER, opening.group(0))) > MAX_NESTING and not _RULE.fullmatch(line):
+            return line, f"line opens more than {MAX_NESTING} nested lists or quotes; nesting may go {MAX_NESTING} levels deep at most"
     return None
+
+
+_CODE_HTML = re.compile(r"<(pre|code)\b[^>]*>.*?</\1>", re.DOTALL)
+_XLINK_LIKE = re.compile(r"\[\[[^\]\n<]{0,60}(?:\]\])?")
+
+
+def malformed_links(body: str) -> list[tuple[str, str]]:
+    """(needle, message) for each '[[' left in the rendered prose (code aside): a well-formed
+    cross-link has become a placeholder, so what remains is a malformed one that would
+    otherwise reach readers as plain text."""
+    problems = []
+    for match in _XLINK_LIKE.finditer(_CODE_HTML.sub("", body)):
+        shown = html.unescape(match.group(0))
+        problems.append((shown, f"malformed cross-link '{shown}': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]"))
+    return problems
 
 
 def resolve_links(body: str, target: Callable[[int, str], tuple[str, str]]) -> str:

@@ -9,6 +9,7 @@ import functools
 import hashlib
 import io
 import json
+import os
 import re
 import traceback
 from collections.abc import Callable, Iterable, Iterator
@@ -21,9 +22,11 @@ from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 from babel.support import NullTranslations
 from jinja2 import nodes
+from jinja2.loaders import split_template_path
 from jinja2.visitor import NodeTransformer
 from markupsafe import Markup, escape
 
+from .clients import Clients, load_clients
 from .config import Language, SiteConfig
 from .content import Content
 from .errors import InputError, Problem, display_path
@@ -31,6 +34,7 @@ from .pagetoc import headings
 from .routes import Routes
 from .search import bundle_prefix
 from .site import MISSING, OUTDATED, Linked, View
+from .textfile import read_input, read_text, walk_files
 
 CSP = (
     "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; "
@@ -155,12 +159,39 @@ def translations_digest(translations: NullTranslations) -> str:
     return hashlib.sha256("\0".join(sorted(f"{k!r}={v!r}" for k, v in messages.items())).encode()).hexdigest()[:16]
 
 
+class TemplateLoader(jinja2.BaseLoader):
+    """Templates from templates/, each read through textfile.read_text (a regular UTF-8 file
+    inside the project, size-limited), so a bad one is an input error naming it."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.folder = root / "templates"
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
+        path = self.folder.joinpath(*split_template_path(template))  # refuses '..'
+        if not os.path.lexists(path):
+            raise jinja2.TemplateNotFound(template)
+        text = read_text(path, self.root)
+        mtime = os.stat(path).st_mtime_ns
+
+        def uptodate() -> bool:
+            try:
+                return os.stat(path).st_mtime_ns == mtime
+            except OSError:
+                return False
+
+        return text, str(path), uptodate
+
+    def list_templates(self) -> list[str]:
+        return sorted(path.relative_to(self.folder).as_posix() for path in walk_files(self.folder, self.root))
+
+
 def new_environment(root: Path, routes: Routes, translations: NullTranslations | None = None, lang: str = "") -> jinja2.Environment:
     """The Jinja environment of one language (each compiles its templates once, with the
     language's translations folded in)."""
     translations = translations if translations is not None else NullTranslations()
     env = _Environment(
-        loader=jinja2.FileSystemLoader(root / "templates"),
+        loader=TemplateLoader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -224,6 +255,10 @@ def check_templates(env: jinja2.Environment, root: Path) -> None:
             env.get_template(name)
         except jinja2.TemplateSyntaxError as error:
             problems.append(template_problem(error, root))
+        except InputError as error:
+            problems += error.problems
+        except RecursionError:  # Jinja's parser recurses once per level of nested tags or brackets
+            problems.append(Problem(f"templates/{name}", 1, "template is nested too deeply to compile"))
     if problems:
         raise InputError(problems)
 
@@ -239,7 +274,7 @@ def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Pa
     for view in views:
         try:
             html = renderers[view.lang.code].render(view.template, lang=view.lang, **view.context)
-        except (jinja2.TemplateError, TypeError, KeyError, ValueError) as error:
+        except (jinja2.TemplateError, TypeError, KeyError, ValueError, RecursionError) as error:
             raise InputError([template_problem(error, root)]) from None
         out.append((view.output, owner(view), html.encode("utf-8")))
     return out
@@ -262,8 +297,8 @@ def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     return rows
 
 
-def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int) -> dict[str, Any]:
-    """One code's data as published in /404.json."""
+def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int, clients: Clients | None = None) -> dict[str, Any]:
+    """One code's data as published in /404.json; `clients`: content/clients.json, if any."""
     code = content.codes[number]
     ref = linked.refs[lang.code][number]
     return {
@@ -292,6 +327,7 @@ def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, 
         "reviewed": code.reviewed or None,
         "constants": {f.key: f.codes.get(number) for f in content.frameworks},
         "translation": linked.states[(lang.code, str(number))],
+        "clients": clients.data(number) if clients else None,
     }
 
 
@@ -300,7 +336,7 @@ def codes_json(config: SiteConfig, content: Content, linked: Linked, routes: Rou
     exactly what _json({"language": ..., "codes": [each code_json]}) writes (keys sorted, compact)."""
     yield b'{"codes":['
     for i, number in enumerate(sorted(content.codes)):
-        item = _json(code_json(linked, content, lang, routes, config.default_language, number))
+        item = _json(code_json(linked, content, lang, routes, config.default_language, number, load_clients(config.root)))
         yield (b"," + item[:-1]) if i else item[:-1]
     yield b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
 
@@ -315,7 +351,7 @@ def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes:
     if not key.isdigit():
         return []
     prefix = f"{lang.prefix}/" if lang.prefix else ""
-    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key))))]
+    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key), load_clients(config.root))))]
 
 
 def _json(data: Any) -> bytes:
@@ -352,10 +388,15 @@ def _xml(text: str) -> str:
 
 
 def static_files(root: Path) -> dict[str, bytes]:
-    """Everything under templates/static/, copied to static/."""
+    """Everything under templates/static/, copied to static/: regular files inside the project
+    only (textfile.read_input), so a symlink to /etc/passwd is refused, not published."""
     base = root / "templates" / "static"
-    return {
-        f"static/{p.relative_to(base).as_posix()}": p.read_bytes()
-        for p in sorted(base.rglob("*"))
-        if p.is_file()
-    }
+    files, problems = {}, []
+    for path in walk_files(base, root):
+        try:
+            files[f"static/{path.relative_to(base).as_posix()}"] = read_input(path, root)
+        except InputError as error:
+            problems += error.problems
+    if problems:
+        raise InputError(problems)
+    return files

@@ -23,7 +23,13 @@ class Routes:
     def path(self, lang: Language, key: str) -> str:
         """Site-relative path of a page: '' for home, '404/', 'translations/' ..."""
         prefix = f"{lang.prefix}/" if lang.prefix else ""
-        return prefix if key == "home" else f"{prefix}{key}/"
+        if key == "home":
+            return prefix
+        if key == "warnings":  # the Warning header's warn codes have their own URL space: not status codes
+            return f"{prefix}warning/"
+        if key.startswith("warning-"):
+            return f"{prefix}warning/{key.removeprefix('warning-')}/"
+        return f"{prefix}{key}/"
 
     def url(self, lang: Language, key: str, fragment: str = "") -> str:
         """The URL to link a page with: root-relative under the base path."""

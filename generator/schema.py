@@ -81,6 +81,10 @@ def parse_toml(text: str, *, path: str, line_offset: int = 0) -> dict[str, Any]:
             line = _line_from_message(message)
         message = message.split(" (at ")[0]
         raise InputError([Problem(path, line + line_offset, f"invalid TOML: {message}")]) from None
+    except RecursionError:  # tomllib recurses once per level of nested arrays and tables
+        lines = text.split("\n")
+        deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
+        raise InputError([Problem(path, deepest + 1 + line_offset, "invalid TOML: arrays or tables nested too deeply")]) from None
 
 
 def _line_from_message(message: str) -> int:

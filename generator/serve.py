@@ -6,6 +6,7 @@ are used as they are; the server is ours, because livereload's own server ignore
 from __future__ import annotations
 
 import asyncio
+import errno
 import html
 import json
 import mimetypes
@@ -32,6 +33,8 @@ from .write import Memory, add, check_output_dir, output_lock, update_in_place
 
 WATCHED = ("content", "templates", "locales", "site.toml")
 
+MAX_PATH = 2048  # longer request paths get 414
+IDLE_SECONDS = 30.0  # a connection that sends nothing (or a request too slowly) for this long is closed
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 
@@ -81,6 +84,14 @@ class SiteHandler(GuardedHandler):
 
     def _serve(self, *, head: bool) -> None:
         raw = self.request.path
+        if len(raw) > MAX_PATH:
+            raise web.HTTPError(414)
+        try:
+            self._serve_path(raw, head=head)
+        except OSError as error:  # a name the system refuses (too long, invalid): no such file
+            raise web.HTTPError(414 if error.errno == errno.ENAMETOOLONG else 404) from None
+
+    def _serve_path(self, raw: str, *, head: bool) -> None:
         decoded = unquote(raw)
         parts = decoded.split("/")[1:]
         if "\x00" in decoded or "\\" in decoded or ".." in parts or decoded.startswith("//") or any(p.startswith(".") and p for p in parts):
@@ -152,6 +163,14 @@ class ReloadSocket(websocket.WebSocketHandler):
     def initialize(self, state: State) -> None:
         self.state = state
 
+    def prepare(self) -> None:
+        # Tornado consults check_origin only for some requests: not without an Origin header,
+        # nor with Sec-Fetch-Site 'same-origin' or 'none', nor when Origin equals Host, which is
+        # what a DNS-rebound page sends. So both are checked here, before the upgrade.
+        origin = self.request.headers.get("Origin")
+        if self.request.host not in self.state.hosts or origin not in self.state.origins:
+            raise web.HTTPError(403)
+
     def check_origin(self, origin: str) -> bool:
         return origin in self.state.origins and self.request.host in self.state.hosts
 
@@ -168,6 +187,18 @@ class ReloadSocket(websocket.WebSocketHandler):
 
     def on_close(self) -> None:
         self.state.sockets.discard(self)
+
+
+def http_server(state: State) -> httpserver.HTTPServer:
+    """The dev server's HTTP server: a client that sends nothing, or its headers or body too
+    slowly, is disconnected; headers and bodies are small."""
+    return httpserver.HTTPServer(
+        application(state),
+        idle_connection_timeout=IDLE_SECONDS,
+        body_timeout=IDLE_SECONDS,
+        max_header_size=16 * 1024,
+        max_body_size=64 * 1024,
+    )
 
 
 def application(state: State) -> web.Application:
@@ -394,7 +425,7 @@ def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -
 
             loop.add_callback(apply)
 
-        server = httpserver.HTTPServer(application(state))
+        server = http_server(state)
         try:
             server.listen(port, address=host)
         except OSError as error:

@@ -9,6 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from .clients import load_clients, versions
 from .config import Language, SiteConfig
 from .content import CLASSES, Code, Content, Page
 from .errors import Problem, line_of_text
@@ -190,7 +191,7 @@ def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str
         target = rendered.get((default, str(link.code)))
         if link.code not in content.codes:
             problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
-        elif link.fragment and target is not None and link.fragment not in target.ids:
+        elif link.fragment and target is not None and not target.problems and link.fragment not in target.ids:  # a refused target is reported once
             problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
     if key.isdigit() and int(key) in content.codes:
         for meaning in content.codes[int(key)].meanings:
@@ -287,7 +288,9 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
     output = routes.output_file(routes.path(lang, key))
     if key == "home":
         context["total"] = len(content.codes)
+        context["client_versions"] = versions(config.root)
         context["classes"] = [(k, _class_title(content, lang.code, default, k), [r for r in own.values() if r.klass == k]) for k in CLASSES]
+        context["has_warnings"] = bool(content.warn_codes)
         return View("home.html", lang, key, output, context)
     if key in CLASSES:
         position = CLASSES.index(key)
@@ -299,6 +302,8 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
             next=CLASSES[position + 1] if position + 1 < len(CLASSES) else None,
         )
         return View("class.html", lang, key, output, context)
+    if key == "warnings" or key.startswith("warning-"):
+        return _warning_view(content, routes, lang, default, key, output, context)
     number = int(key)
     code = content.codes[number]
     position = bisect.bisect_left(index.numbers, number)
@@ -314,8 +319,47 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
         previous=own[index.numbers[position - 1]] if position else None,
         next=own[index.numbers[position + 1]] if position + 1 < len(index.numbers) else None,
         constants=[(Library(f.label, f.api), f.codes.get(number), f.aliases.get(number)) for f in content.frameworks],
+        clients=measured.table(number) if (measured := load_clients(config.root)) else None,
     )
     return View("code.html", lang, key, output, context)
+
+
+@dataclass(frozen=True)
+class WarnRef:
+    """A warn code of the Warning header as lists and links show it in one language."""
+
+    code: int
+    phrase: str
+    local: str
+    summary: str
+    url: str
+
+
+def _warning_view(content: Content, routes: Routes, lang: Language, default: str, key: str, output: str, context: dict[str, Any]) -> View:
+    """The index of the Warning header's warn codes, or one warn code's page."""
+    refs = []
+    for number, warn in sorted(content.warn_codes.items()):
+        page = content.page(lang.code, warn.key) or content.page(default, warn.key)
+        assert page is not None  # load_content guarantees the default-language page
+        local = page.meta.get("phrase", "") if lang.code != default else ""
+        refs.append(WarnRef(number, warn.phrase, local if local != warn.phrase else "", page.meta["summary"], routes.url(lang, warn.key)))
+    context["warns"] = refs
+    if key == "warnings":
+        return View("warnings.html", lang, key, output, context)
+    warn = content.warn_codes[int(key.removeprefix("warning-"))]
+    spec = content.specs.get(warn.spec)
+    position = [r.code for r in refs].index(warn.code)
+    context.update(
+        warn=warn,
+        ref=refs[position],
+        previous=refs[position - 1] if position else None,
+        next=refs[position + 1] if position + 1 < len(refs) else None,
+        spec=spec,
+        spec_url=spec.section_url(warn.section) if spec else "",
+        section_title=spec.sections.get(warn.section, "") if spec else "",
+        obsoleted_by=content.specs.get("RFC 9111"),
+    )
+    return View("warning.html", lang, key, output, context)
 
 
 def _class_title(content: Content, lang: str, default: str, klass: str) -> str:

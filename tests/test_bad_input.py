@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from badinput import CASES
+from badinput import CASES, place
 
 from generator import bodies
 from generator import parallel as parallel_module
@@ -103,10 +103,7 @@ EXPECTED: dict[str, list[str]] = {
         "site.toml:3: unknown key 'theme'",
     ],
     'heading without an id': [
-        'content/en/404.md:10: link to #meaning, which is not a section of 410',
         "content/en/410.md:4: heading 'What it means' needs an id: add {#some-id}",
-        'content/ru/404.md:12: link to #meaning, which is not a section of 410',
-        'content/zh/404.md:12: link to #meaning, which is not a section of 410',
     ],
     'unsafe link': [
         "content/en/410.md:8: unsafe URL 'data:image/png;base64,AAAA': use https:, http:, mailto: or a relative link",
@@ -149,6 +146,157 @@ EXPECTED: dict[str, list[str]] = {
     'spec url that is not https': [
         'content/specs.toml:3: RFC 9110: url must be an https:// URL',
     ],
+    'page that is a FIFO': [
+        'content/en/410.md:1: is a FIFO (named pipe), not a file',
+    ],
+    'page that is a folder': [
+        'content/en/410.md:1: is a directory, not a file',
+    ],
+    'page that is a device': [
+        'content/en/410.md:1: is a device, not a file',
+    ],
+    'dangling symlink': [
+        'content/en/410.md:1: is a symlink to a missing file',
+    ],
+    'symlink loop': [
+        'content/en/410.md:1: is a symlink loop',
+    ],
+    'symlink to a file outside the project': [
+        'content/en/410.md:1: is a symlink to a file outside the project',
+    ],
+    'language folder linked outside the project': [
+        'content/zh:1: is a symlink to a folder outside the project',
+    ],
+    'facts folder in a symlink loop': [
+        'content/codes:1: is a symlink loop',
+    ],
+    'static file linked to /etc/passwd': [
+        'templates/static/passwd.txt:1: is a symlink to a file outside the project',
+    ],
+    'static file that is a FIFO': [
+        'templates/static/pipe.css:1: is a FIFO (named pipe), not a file',
+    ],
+    'template linked outside the project': [
+        'templates/class.html:1: is a symlink to a file outside the project',
+    ],
+    'site.toml that is a FIFO': [
+        'site.toml:1: is a FIFO (named pipe), not a file',
+    ],
+    'specs.toml that is a folder': [
+        'content/specs.toml:1: is a directory, not a file',
+    ],
+    'catalog that is a dangling symlink': [
+        'locales/ru/LC_MESSAGES/messages.po:1: is a symlink to a missing file',
+    ],
+    'deeply nested TOML in facts': [
+        'content/codes/410.toml:11: invalid TOML: arrays or tables nested too deeply',
+    ],
+    'deeply nested TOML in front matter': [
+        'content/en/410.md:3: invalid TOML: arrays or tables nested too deeply',
+    ],
+    'deeply nested site.toml': [
+        'site.toml:21: invalid TOML: arrays or tables nested too deeply',
+    ],
+    'Plural-Forms that is not an expression': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: invalid plural expression: unexpected token in plural form: %',
+    ],
+    'Plural-Forms dividing by zero': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: plural expression fails for n=0: integer division or modulo by zero',
+    ],
+    'Plural-Forms with a form out of range': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: plural expression gives form 3 for n=3; nplurals=3 allows 0-2',
+    ],
+    'Plural-Forms with nplurals that is no number': [
+        "locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms must read 'nplurals=N; plural=EXPRESSION;'",
+    ],
+    'catalog declaring another charset': [
+        'locales/ru/LC_MESSAGES/messages.po:3: catalog declares charset koi8-r; catalogs must be UTF-8 (charset=UTF-8)',
+    ],
+    'catalog placeholder of another type': [
+        "locales/ru/LC_MESSAGES/messages.po:6: '%(num)d codes': placeholder %(num)s has another type than the msgid's %(num)d",
+    ],
+    'template that is not UTF-8': [
+        'templates/class.html:3: file is not valid UTF-8',
+    ],
+    'catalog template that is not UTF-8': [
+        'locales/messages.pot:6: file is not valid UTF-8',
+    ],
+    'catalog template with a syntax error': [
+        'locales/messages.pot:5: invalid catalog line: expected a keyword and a quoted string, or a comment',
+    ],
+    'meaning citing a spec that specs.toml lacks': [
+        "content/codes/404.toml:9: spec 'RFC 9110' is not in content/specs.toml",
+        "content/codes/410.toml:9: spec 'RFC 9999' is not in content/specs.toml",
+    ],
+    'expiry that is not a date': [
+        "content/codes/410.toml:9: expires '2026-13-45' is not a date as YYYY-MM-DD",
+    ],
+    'language prefix leaving the output': [
+        "site.toml:17: languages.ru: prefix '../../x' must be lowercase letters, digits and '-' (one folder name, like 'zh' or 'pt-br')",
+    ],
+    'language prefix that is an absolute path': [
+        "site.toml:17: languages.ru: prefix '/tmp/x' must be lowercase letters, digits and '-' (one folder name, like 'zh' or 'pt-br')",
+    ],
+    'tag that is not BCP 47': [
+        'site.toml:18: languages.ru: tag \'ru"><script>\' is not a well-formed BCP 47 language tag (like \'en\', \'zh-Hans\' or \'pt-BR\')',
+    ],
+    'base_url with a newline': [
+        'site.toml:1: base_url must not contain whitespace, control or non-ASCII characters (percent-encode them)',
+    ],
+    'base_url with another scheme': [
+        "site.toml:1: base_url must be an https:// or http:// URL or an absolute path like '/repo/'",
+    ],
+    'max_code out of range': [
+        'site.toml:3: max_code 1000000 is outside 100-99999',
+    ],
+    'cross-link with spaces': [
+        "content/en/410.md:6: malformed cross-link '[[ 404 ]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link fragment in the wrong case': [
+        "content/en/410.md:6: malformed cross-link '[[404#Meaning]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link to something not a code': [
+        "content/en/410.md:6: malformed cross-link '[[40x]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link with empty text': [
+        "content/en/410.md:6: malformed cross-link '[[404|]]': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'cross-link never closed': [
+        "content/en/410.md:6: malformed cross-link '[[404.': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+    ],
+    'thousands of emphasis markers': [
+        "content/en/410.md:8: 3000 '*' and '_' outside code blocks; a page may have at most 2000",
+    ],
+    'list markers nested on one line': [
+        'content/en/410.md:8: line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most',
+    ],
+    'a run of backticks': [
+        'content/en/410.md:8: a run of 21 backticks; code spans may use at most 8 (use a fenced block)',
+    ],
+    'template that is a FIFO': [
+        'templates/base.html:1: is a FIFO (named pipe), not a file',
+    ],
+    'static folder linked outside the project': [
+        'templates/static/etc:1: is a symlink to a folder outside the project',
+    ],
+    'constants.toml linked outside the project': [
+        'content/constants.toml:1: is a symlink to a file outside the project',
+    ],
+    'Plural-Forms with no forms': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: nplurals=0 must be between 1 and 6',
+    ],
+    'Plural-Forms calling a function': [
+        'locales/ru/LC_MESSAGES/messages.po:4: Plural-Forms: invalid plural expression: invalid token in plural form: __import__',
+    ],
+    'template nested too deeply': [
+        'templates/class.html:1: template is nested too deeply to compile',
+    ],
+    'clients.json that is a FIFO': [
+        'content/clients.json:1: is a FIFO (named pipe), not a file',
+    ],
+    'clients.json nested too deeply': [
+        'content/clients.json:1: invalid JSON: nested too deeply',
+    ],
 }
 
 
@@ -176,9 +324,7 @@ def test_bad_input(name: str, parallel: bool, make_project: Callable[..., Path],
     assert cli("--root", str(root), "build", "--no-cache")[0] == 0
     before = snapshot(root / "_site")
     for relative, data in CASES[name].items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+        place(root, relative, data)
     forked.clear()
     code, _, err = cli("--root", str(root), "build", "--no-cache")
     assert "Traceback" not in err
@@ -218,3 +364,19 @@ def test_all_problems_of_a_run_are_reported_together(make_project: Callable[...,
     )
     assert code == EXIT_INPUT
     assert err.splitlines()[:-1] == expected
+
+
+def test_base_url_option_is_checked_as_site_toml_is(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+    root = make_project()
+    assert cli("--root", str(root), "build", "--no-cache")[0] == 0
+    before = snapshot(root / "_site")
+    for url, message in (
+        ("/x/\nSitemap: https://evil.example/", "--base-url must not contain whitespace, control or non-ASCII characters (percent-encode them)"),
+        ("javascript:alert(1)//", "--base-url must be an https:// or http:// URL or an absolute path like '/repo/'"),
+        ("https://example.org/repo/?q=1", "--base-url must not have a query or fragment"),
+    ):
+        code, _, err = cli("--root", str(root), "build", "--no-cache", "--base-url", url)
+        assert (code, err.splitlines()) == (EXIT_INPUT, [f"--base-url:1: {message}", "1 problem; nothing was written."])
+        assert snapshot(root / "_site") == before
+    assert cli("--root", str(root), "build", "--no-cache", "--base-url", "https://example.org/repo")[0] == 0
+    assert b"https://example.org/repo/sitemap.xml" in (root / "_site" / "robots.txt").read_bytes()

@@ -78,6 +78,18 @@ def test_reviewed_must_be_a_real_date(make_project: Callable[..., Path]) -> None
     assert [str(p) for p in raised.value.problems] == ["content/codes/404.toml:6: reviewed '2026-02-30' must be a date as YYYY-MM-DD"]
 
 
+def test_an_unofficial_convention_that_no_vendor_documents_is_shown_without_a_vendor(make_project: Callable[..., Path]) -> None:
+    """598: no vendor and no vendor page; the facts say 'none' and the specification list the status."""
+    toml = code_toml().replace('status = "standard"\nspec = "RFC 9110"\nsection = "15.5.5"', 'status = "unofficial"')
+    built = build_site(make_project({"content/codes/404.toml": toml}))
+    for prefix, label, none in (("", "Unofficial", "none"), ("zh/", "非官方", "无"), ("ru/", "Неофициальный", "нет")):
+        html = built.files[f"{prefix}404/index.html"].decode()
+        spec = html.split('id="specification"', 1)[1].split("</section>", 1)[0]
+        assert f"<li>{label}</li>" in spec
+        assert "<a " not in spec
+        assert f"<dd>{none}</dd>" in html
+        assert f'badge-unofficial">{label}</span>' in html
+
 TEMPORARY = '\n[[meaning]]\nid = "draft"\nphrase = "Draft Meaning"\nstatus = "temporary"\nspec = "RFC 9110"\nsection = "15.5.5"\nexpires = "{date}"\n'
 
 
@@ -117,8 +129,10 @@ class _Prose(HTMLParser):
         super().__init__()
         self.skipping: list[bool] = []
         self.text: list[str] = []
+        self.glue = False  # after <wbr>: the next text continues the same word
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.glue = tag == "wbr"
         if tag not in self.VOID:
             self.skipping.append(tag in self.SKIP or (dict(attrs).get("lang") or "").startswith("en"))
 
@@ -128,7 +142,11 @@ class _Prose(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         if not any(self.skipping):
-            self.text.append(data)
+            if self.glue and self.text:
+                self.text[-1] += data
+            else:
+                self.text.append(data)
+        self.glue = False
 
 
 # Three or more Latin words in a row, one of them an ordinary lowercase word: English prose, not a
@@ -151,6 +169,7 @@ def test_the_english_run_finder_finds_english_and_spares_names_and_code() -> Non
     assert english_runs("<p>Статус (Informal proxy convention) задан</p>") == ["Informal proxy convention"]
     assert english_runs("<p>见 Internet Information Services 与 <code>proxy read timeout</code></p>") == []
     assert english_runs('<p>Фраза <span lang="en">I\'m a teapot</span></p>') == []
+    assert english_runs("<th>Node.<wbr>js fetch</th>") == []  # <wbr> breaks a line, not a word
 
 
 def reviewed_codes() -> list[int]:

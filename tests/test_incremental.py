@@ -138,3 +138,22 @@ def test_refreshed_search_bundles_equal_a_full_builds(make_project: Callable[...
     full = build_site(root)
     assert dict(session.files) == dict(full.files)
     assert on_disk(tmp_path / "out") == dict(full.files)
+
+
+def test_a_rebuild_that_fails_unexpectedly_never_stops_the_next(make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator import serve
+
+    root = project(make_project)
+    session = Session(root, tmp_path / "out")
+    session.rebuild()
+    reports: list[list[str]] = []
+    watcher = serve.Watcher(session, reports.append)
+    real = serve.build_site
+    monkeypatch.setattr(serve, "build_site", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("disk on fire")))
+    watcher.rebuild()
+    assert reports == [["internal error: RuntimeError: disk on fire (please report it)"]]
+    monkeypatch.setattr(serve, "build_site", real)
+    apply(root, "english prose (translations become outdated)")
+    watcher.rebuild()
+    assert reports[-1] == []
+    assert b"One more sentence." in session.files["404/index.html"]

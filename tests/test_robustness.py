@@ -87,17 +87,78 @@ PATHOLOGICAL = {
 
 @pytest.mark.parametrize("name", sorted(PATHOLOGICAL))
 def test_pathological_markdown_renders_quickly_or_is_refused(name: str) -> None:
-    code = f"from generator.markup import render_markdown; print(render_markdown(open({str(ROOT / 'tests' / 'patho.txt')!r}).read()).problems)"
-    path = ROOT / "tests" / "patho.txt"
+    # CPU seconds of the rendering alone, in a process of its own: unlike wall time, not inflated
+    # by other work on a loaded machine. The inputs guarded against take minutes, not seconds.
+    code = (
+        "import time; from generator.markup import render_markdown; text = open(__import__('sys').argv[1]).read(); "
+        "started = time.process_time(); problems = render_markdown(text).problems; print(time.process_time() - started); print(problems)"
+    )
+    path = ROOT / "tests" / f"patho-{os.getpid()}.txt"
     path.write_text(PATHOLOGICAL[name], encoding="utf-8")
     try:
-        started = time.monotonic()
-        result = subprocess.run([sys.executable, "-c", code], check=True, timeout=20, cwd=ROOT, capture_output=True, text=True)
-        assert time.monotonic() - started < 2.5  # includes interpreter start-up (~0.2 s)
+        result = subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=300, cwd=ROOT, capture_output=True, text=True)
+        seconds, problems = result.stdout.split("\n", 1)
+        assert float(seconds) < 2.0, seconds
         if name.startswith(("open", "nested lists")):
-            assert "at most" in result.stdout
+            assert "at most" in problems
     finally:
         path.unlink()
+
+
+# Inputs that took more than 2 s with stock Python-Markdown 3.11 (measured on this project's
+# converter; figures in generator/markup.py): each is refused by its limit, before Markdown runs.
+REFUSED = {
+    "backtick runs of many lengths": (" ".join("`" * i for i in range(1, 60)), "a run of 9 backticks; code spans may use at most 8 (use a fenced block)"),
+    "many backticks": ("`a" * 20_000, "20000 backticks outside code blocks; a page may have at most 2000"),
+    "many emphasis markers": ("*a" * 20_000, "20000 '*' and '_' outside code blocks; a page may have at most 2000"),
+    "many underscores": ("_a" * 20_000, "20000 '*' and '_' outside code blocks; a page may have at most 2000"),
+    "list markers on one line": ("- " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
+    "ordered list markers on one line": ("1. " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
+    "quote markers": ("> " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
+    "hard line breaks": ("a  \n" * 20_000, "20000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000"),
+    "backslash escapes": ("\\\\" * 20_000, "40000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000"),
+    "one long paragraph": ("word " * 100_000, "a paragraph or block of 500000 characters; split it with blank lines (at most 20000)"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(REFUSED))
+def test_pathological_markdown_is_refused_by_its_limit(name: str) -> None:
+    text, message = REFUSED[name]
+    rendered = render_markdown(text)
+    assert [problem for _, problem in rendered.problems] == [message]
+    assert rendered.html == ""
+
+
+def test_a_horizontal_rule_of_many_dashes_is_not_nesting() -> None:
+    assert render_markdown("- " * 30).problems == ()
+    assert "<hr />" in render_markdown("- " * 30).html
+
+
+AT_LIMITS_SCRIPT = """
+from generator.markup import MAX_BLOCK, render_markdown
+filler = ("word " * (MAX_BLOCK // 5 - 1) + "\\n\\n") * 24
+pages = {
+    "backtick runs": "".join("`" * (i % 8 + 1) + " y " for i in range(440)),
+    "emphasis": "*a _b " * 1000,
+    "escapes": "\\\\ x " * 1000,
+    "hard breaks": "a  \\n" * 2000,
+    "brackets": "[a " * 500,
+    "mixed": "`` *a \\\\ [b &amp; <" * 250,
+}
+for name, head in pages.items():
+    text = head + "\\n\\n" + filler
+    assert len(text.encode()) < 512 * 1024
+    assert render_markdown(text).problems == (), name
+print("ok")
+"""
+
+
+def test_pages_just_within_every_limit_render() -> None:
+    """A page of almost 512 KB with every limit nearly reached renders (0.6-1.4 s each on the
+    2 loaded cores where the limits were measured): the timeout only catches a hang."""
+    result = subprocess.run([sys.executable, "-c", AT_LIMITS_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "ok\n"
 
 
 def test_a_one_megabyte_line_is_refused_by_the_size_limit(make_project: Callable[..., Path]) -> None:

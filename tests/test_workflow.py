@@ -36,7 +36,7 @@ def test_write_permissions_only_in_the_deploy_job() -> None:
 def test_every_action_is_pinned_to_a_full_sha_with_a_version_comment() -> None:
     uses = re.findall(r"uses: (\S+)(.*)", text())
     assert {u.split("@")[0] for u, _ in uses} == {
-        "actions/checkout", "actions/setup-python", "actions/configure-pages",
+        "actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
         "actions/upload-pages-artifact", "actions/deploy-pages",
     }
     for action, comment in uses:
@@ -65,6 +65,13 @@ def test_build_tests_first_and_uses_the_pages_base_url_safely() -> None:
     run_lines = [line for line in build.splitlines() if "generator build" in line]
     assert run_lines and all("${{" not in line for line in run_lines)  # no expression injected into a script
     assert "persist-credentials: false" in build
+
+
+def test_the_build_cache_is_restored_and_both_pythons_are_set_up() -> None:
+    build = jobs()["build"]
+    assert build.index("actions/cache@") < build.index(".ci/run")  # restored before the build and tests use it
+    assert "path: .cache" in build and "key: build-cache-${{ github.sha }}" in build
+    assert re.search(r"python-version: \|\n\s+3\.13\n\s+3\.11\n", build)  # newest for make compat, oldest as default
 
 
 def test_published_build_is_a_production_build_with_git_dates() -> None:

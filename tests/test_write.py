@@ -236,3 +236,12 @@ def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_proj
     assert (root / "_site/410/index.html").read_bytes() == good
     assert cli("--root", str(root), "build", "--base-url", "/sub/")[1].startswith("Built ")
     assert cli("--root", str(root), "build", "--no-cache")[1].startswith("Built ")
+
+
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_73(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+    root = make_project()
+    (tmp_path / "a-file").write_text("x")
+    code, _, err = cli("--root", str(root), "build", "--out", str(tmp_path / "a-file" / "site"))
+    assert code == EXIT_OUTPUT
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+    assert err.startswith(f"error: {tmp_path / 'a-file'}") and err.rstrip().endswith("nothing was changed in the output")
