@@ -316,7 +316,7 @@ class _Audit(HTMLParser):
                 self.urls.append((tag, value or ""))
             if name == "style":
                 self.styles.append(tag)
-        if tag == "script":
+        if tag == "script" and dict(attrs).get("type") != "application/ld+json":  # JSON-LD is data, never run
             self.scripts.append(dict(attrs).get("src") or "<inline>")
 
 
