@@ -69,6 +69,15 @@ class Caches:
     bodies: BodyCache = field(default_factory=BodyCache)
     pages: PageCache | None = None
     renderers: dict[tuple[object, ...], Renderer] = field(default_factory=dict)  # by all a compiled template depends on
+    dates: tuple[str, dict[str, dt.date]] | None = None  # (git HEAD, each content file's last commit date)
+
+    def content_dates(self, root: Path) -> dict[str, dt.date]:
+        """Each content file's last commit date, read from git again only when HEAD moved (the
+        dev server rebuilds on every save; the history changes only with a commit)."""
+        head = git_head(root)
+        if self.dates is None or self.dates[0] != head or not head:
+            self.dates = (head, last_changed(root))
+        return self.dates[1]
 
     @classmethod
     def on_disk(cls, directory: Path) -> Caches:
@@ -104,6 +113,14 @@ class Built:
     def names(self) -> tuple[str, ...]:
         """Every output file's name."""
         return tuple(sorted(self.output.digests))
+
+
+def git_head(root: Path) -> str:
+    """The commit checked out in `root` ('' outside a git repository)."""
+    try:
+        return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return ""
 
 
 def site_date(root: Path) -> dt.date | None:
@@ -191,7 +208,7 @@ def build_site(root: Path, *, base_url: str | None = None, output: Output | None
     if linked.problems:
         raise InputError(linked.problems)
 
-    dates = last_changed(config.root)
+    dates = caches.content_dates(config.root)
 
     def make_view(lang: str, key: str) -> View:
         view = build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
