@@ -22,6 +22,7 @@ from .bodies import BodyCache, render_bodies
 from .catalogs import compile_catalog, load_catalogs
 from .config import SiteConfig, load_config, with_base_url
 from .content import Content, load_content
+from .dates import last_changed, page_date, page_files
 from .errors import InputError, Problem, line_of_key
 from .extras import extra_files
 from .markup import Rendered
@@ -190,8 +191,13 @@ def build_site(root: Path, *, base_url: str | None = None, output: Output | None
     if linked.problems:
         raise InputError(linked.problems)
 
+    dates = last_changed(config.root)
+
     def make_view(lang: str, key: str) -> View:
-        return build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
+        view = build_view(config, content, rendered, routes, linked.index, config.language(lang), key)
+        modified = page_date(dates, page_files(content, lang, config.default_language, key), config.date)
+        view.context["modified"] = modified.isoformat() if modified else ""
+        return view
 
     def data_files(lang: str, key: str) -> list[tuple[str, bytes]]:
         return code_data_file(config, content, linked, routes, config.language(lang), key)

@@ -19,6 +19,7 @@ def _parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the site into the output directory")
     build.add_argument("--out", type=Path, default=None, help="output directory (default: <root>/_site)")
     build.add_argument("--base-url", default=None, help="override site.toml's base_url, e.g. https://user.github.io/repo/")
+    build.add_argument("--production", action="store_true", help="the build to publish: an absolute base URL is required")
     build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for Markdown (default: all cores)")
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the build cache")
     build.add_argument("--timings", action="store_true", help="print the time each stage took (to stderr)")
@@ -33,7 +34,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument("--check", action="store_true", help="write nothing; exit 1 if messages.pot is out of date")
     actions.add_parser("update", help="merge messages.pot into every language's messages.po")
     actions.add_parser("compile", help="check every catalog and print its statistics")
-    actions.add_parser("status", help="pages translated / outdated / missing and catalog coverage per language")
+    actions.add_parser("status", help="pages translated (new, outdated) / missing and catalog coverage per language")
     init = actions.add_parser("init", help="scaffold a new language: locales/<locale>/ and content/<lang>/")
     init.add_argument("lang", help="content code and URL prefix, e.g. 'de' or 'pt-br'")
     init.add_argument("--locale", help="Babel locale if it differs, e.g. 'pt_BR'")
@@ -85,6 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(root: Path, args: argparse.Namespace) -> int:
     from .build import build_and_write, site_date
     from .fingerprint import inputs_fingerprint, remember, up_to_date
+    from .seo import check_base_url
 
     started = time.perf_counter()
     cache_dir = None if args.no_cache else root / ".cache"
@@ -93,6 +95,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         print(f"\r{done:,} / {total:,} pages rendered, {time.perf_counter() - started:.1f} s", end="", file=sys.stderr, flush=True)
 
     out = args.out or root / "_site"
+    note = check_base_url(root, args.base_url, production=args.production)
     inputs = inputs_fingerprint(root, {"base_url": args.base_url, "date": site_date(root), "out": str(out.resolve())}) if cache_dir else ""
     record = up_to_date(cache_dir, out, inputs) if cache_dir else None
     if record is not None:
@@ -107,7 +110,7 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         if live is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
     warnings = [str(w) for w in built.warnings]
-    for warning in warnings:
+    for warning in [*warnings, note] if note else warnings:
         print(warning, file=sys.stderr)
     if args.timings:
         for stage, seconds, peak in built.laps:

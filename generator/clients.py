@@ -17,6 +17,9 @@ from .textfile import read_text
 PATH = Path("content") / "clients.json"
 # The exchanges, in the order of the table's columns; the cache probes make a sentence instead.
 PROBES = ("get", "post", "noloc", "head", "bare", "retry", "expect")
+# Variants nearly every client treats alike: a sentence under the table (the exceptions, then
+# everyone else) keeps the table narrow enough for a phone.
+NOTED = ("noloc", "bare")
 CACHE_PROBES = ("cache", "cache-lm")
 # Each recorded field and the type it must have.
 FIELDS: dict[str, tuple[type, ...]] = {
@@ -54,8 +57,9 @@ class Row:
 
     @property
     def label(self) -> tuple[str, ...]:
-        """The client's name in pieces a narrow column may break between."""
-        return breakable(self.client.name)
+        """The client's name in pieces a narrow column may break between; a browser's navigation
+        is named by the browser alone (the table's legend says so), which keeps the column narrow."""
+        return breakable(self.client.product if self.client.key == "chromium" else self.client.name)
 
 
 _BREAK = re.compile(r"(?<=[._])|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
@@ -68,12 +72,22 @@ def breakable(name: str) -> tuple[str, ...]:
 
 
 @dataclass(frozen=True, slots=True)
+class Note:
+    """A variant told in a sentence: the exceptions (client's name in pieces, tokens), then the rest."""
+
+    probe: str
+    common: tuple[tuple[str, Any], ...] | None
+    others: tuple[tuple[tuple[str, ...], tuple[tuple[str, Any], ...] | None], ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Table:
     """What a code page shows: the columns (probe names), a row per client, the browser's cache."""
 
     code: int
     columns: tuple[str, ...]
     rows: tuple[Row, ...]
+    notes: tuple[Note, ...]
     reused: tuple[tuple[str, bool], ...]  # (cache probe, reused on a second navigation)
     products: tuple[tuple[str, str], ...]  # (product, version) of every client
 
@@ -90,14 +104,25 @@ class Clients:
         probes = self.codes.get(code)
         if not probes:
             return None
-        columns = tuple(p for p in PROBES if p in probes)
+        columns = tuple(p for p in PROBES if p in probes and p not in NOTED)
         rows = tuple(
             Row(client, tuple(cell(probes[p].get(client.key)) for p in columns))
             for client in self.clients
-            if any(client.key in probes[p] for p in columns)
+            if any(client.key in cells for cells in probes.values())
         )
+        notes = tuple(self._note(p, probes[p]) for p in NOTED if p in probes)
         reused = tuple((p, probes[p][key]["reused"]) for p in CACHE_PROBES if p in probes for key in probes[p] if "reused" in probes[p][key])
-        return Table(code, columns, rows, reused, self.products())
+        return Table(code, columns, rows, notes, reused, self.products())
+
+    def _note(self, probe: str, cells: dict[str, dict[str, Any]]) -> Note:
+        """One variant in a sentence: what most clients did, and each client that did otherwise."""
+        results = [(client, cell(cells[client.key])) for client in self.clients if client.key in cells]
+        counts: dict[Any, int] = {}
+        for _, tokens in results:
+            counts[tokens] = counts.get(tokens, 0) + 1
+        common = max(counts, key=lambda tokens: counts[tokens])  # the first of the most frequent
+        others = tuple((Row(client, ()).label, tokens) for client, tokens in results if tokens != common)
+        return Note(probe, common, others)
 
 
     def products(self) -> tuple[tuple[str, str], ...]:
@@ -268,4 +293,4 @@ def versions(root: Path) -> tuple[tuple[str, str], ...]:
     return loaded.products() if loaded else ()
 
 
-__all__ = ["Client", "Clients", "Row", "Table", "load_clients", "parse_clients", "versions"]
+__all__ = ["Client", "Clients", "Note", "Row", "Table", "load_clients", "parse_clients", "versions"]

@@ -1,5 +1,5 @@
 """The pages besides the code, class and home pages: the translation status page, the 404 page,
-robots.txt, every language's codes.json, the sitemap and the static assets."""
+robots.txt, the OpenSearch descriptions, every language's codes.json, the sitemap and the static assets."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from markupsafe import Markup
 
 from .catalogs import coverage, load_template
 from .config import Language, SiteConfig
 from .content import Content
+from .notfound import not_found_html
 from .render import Renderer, StatusRow, codes_json, codes_json_name, render_views, sitemap, static_files, status_rows
 from .routes import Routes
+from .seo import is_absolute, opensearch_files, robots
 from .site import Alternate, Linked, View
 
 
@@ -21,18 +22,16 @@ def extra_files(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     """(output name, bytes or pieces) of every extra file, one at a time (a large site's are large)."""
     root = config.root
     yield from sorted(translation_pages(config, content, linked, routes, renderers, catalogs, root).items())
-    yield from not_found_page(config, renderers, routes).items()
+    yield "404.html", not_found_html(config, renderers, routes, linked.refs)
+    yield from opensearch_files(config, renderers, routes)
     for lang in config.languages:
         yield codes_json_name(lang), codes_json(config, content, linked, routes, lang)
-    yield "sitemap.xml", sitemap(config, content, linked.states, routes)
+    if is_absolute(routes.base_url):  # a sitemap lists absolute URLs only
+        yield "sitemap.xml", sitemap(config, content, linked.states, routes)
     yield "robots.txt", robots(routes)
     yield from sorted(static_files(root).items())
 
 
-def robots(routes: Routes) -> bytes:
-    """robots.txt: everything may be crawled; where the sitemap is."""
-    base = routes.base_url if "://" in routes.base_url else routes.base_path
-    return f"User-agent: *\nAllow: /\nSitemap: {base}sitemap.xml\n".encode()
 
 
 def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog], root: Path) -> dict[str, bytes]:
@@ -62,11 +61,3 @@ def _translation_views(config: SiteConfig, routes: Routes, rows: list[StatusRow]
 def _alt(lang: Language, routes: Routes) -> Alternate:
     return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
 
-
-def not_found_page(config: SiteConfig, renderers: dict[str, Renderer], routes: Routes) -> dict[str, bytes]:
-    """404.html at the root: every language's message; a small script shows the path's language."""
-    sections = [Markup(renderers[lang.code].render("notfound_message.html", lang=lang)) for lang in config.languages]
-    default = renderers[config.default_language]
-    title = default.render_string("{{ _('Page not found') }}")
-    html = default.render("notfound.html", sections=sections, default=config.language(config.default_language), title=title)
-    return {"404.html": html.encode("utf-8")}

@@ -28,6 +28,20 @@ class FocusableHtml(HtmlFormatter):  # type: ignore[type-arg]  # generic only in
         yield 0, "</code></pre>"
 
 
+_FORMATTERS: dict[tuple[str, str], FocusableHtml] = {}
+
+
+def formatter(lang_str: str = "", **options: Any) -> FocusableHtml:
+    """The formatter for blocks of one language, made once and reused. codehilite accepts any
+    callable as `pygments_formatter` and calls it for every block; making an HtmlFormatter builds
+    its whole style table, which was most of the cost of highlighting a page."""
+    key = (lang_str, repr(sorted(options.items())))
+    found = _FORMATTERS.get(key)
+    if found is None:
+        found = _FORMATTERS[key] = FocusableHtml(lang_str=lang_str, **options)
+    return found
+
+
 def code_highlighting() -> CodeHiliteExtension:
     """The codehilite extension as the site uses it: no guessing of unmarked blocks' language."""
-    return CodeHiliteExtension(guess_lang=False, css_class="hl", pygments_formatter=FocusableHtml)
+    return CodeHiliteExtension(guess_lang=False, css_class="hl", pygments_formatter=formatter)

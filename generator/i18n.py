@@ -195,18 +195,18 @@ def init(root: Path, args: argparse.Namespace) -> int:
     code = args.lang
     here = "site.toml"
     if not _LANGUAGE_CODE.match(code):
-        raise InputError([Problem(here, 1, f"'{code}' is not a language code: write it like 'de' or 'pt-br' (lower case; it is also the URL prefix)")])
+        raise InputError([Problem(here, 1, f"'{_shown(code)}' is not a language code: write it like 'de' or 'pt-br' (lower case; it is also the URL prefix)")])
     if any(lang.code == code or lang.prefix == code for lang in config.languages):
         raise InputError([Problem(here, 1, f"language '{code}' already exists")])
     wanted = args.locale or code
     try:
         locale = Locale.parse(wanted.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise InputError([Problem(here, 1, f"'{wanted}' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR")]) from None
+        raise InputError([Problem(here, 1, f"'{_shown(wanted)}' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR")]) from None
     babel = str(locale)
     tag = args.tag or code
     if not _TAG.match(tag):
-        raise InputError([Problem(here, 1, f"'{tag}' is not a BCP 47 language tag like 'pt-BR'")])
+        raise InputError([Problem(here, 1, f"'{_shown(tag)}' is not a BCP 47 language tag like 'pt-BR'")])
     sharing = next((lang.code for lang in config.languages if str(Locale.parse(lang.babel)) == babel), None)
     if sharing:
         raise InputError([Problem(here, 1, f"locale '{babel}' is already the locale of language '{sharing}' (its catalog is {display_path(catalog_path(root, config.language(sharing)), root)})")])
@@ -235,12 +235,17 @@ def init(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _shown(text: str) -> str:
+    """Text from the command line as one printable line (control characters escaped)."""
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+
+
 def _translated_language(config: SiteConfig, code: str) -> Language:
     """The language `code`, which must be one of the site's translations."""
     codes = [lang.code for lang in config.languages if lang.code != config.default_language]
     if code not in codes:
         known = ", ".join(codes) or "none yet"
-        raise InputError([Problem("site.toml", 1, f"'{code}' is not a translated language of this site (translations: {known})")])
+        raise InputError([Problem("site.toml", 1, f"'{_shown(code)}' is not a translated language of this site (translations: {known})")])
     return config.language(code)
 
 

@@ -77,26 +77,27 @@ def test_a_broken_file_stops_the_build(tmp_path: Path, make_project) -> None:  #
 
 
 @pytest.mark.parametrize(
-    ("path", "heading", "column", "chromium"),
+    ("path", "heading", "note", "legend"),
     [
-        ("301/index.html", "How clients handle it", "No Location", "Chromium, navigation"),
-        ("zh/301/index.html", "客户端如何处理", "无 Location", "Chromium，页面导航"),
-        ("ru/301/index.html", "Как его обрабатывают клиенты", "Без Location", "Chromium, навигация"),
+        ("301/index.html", "How clients handle it", "Without Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; every other client: <strong>301</strong>.", "“Chromium” is a navigation in a tab"),
+        ("zh/301/index.html", "客户端如何处理", "不带 Location 时： <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; 其他客户端： <strong>301</strong>.", "“Chromium”指在标签页中导航"),
+        ("ru/301/index.html", "Как его обрабатывают клиенты", "Без Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; остальные клиенты: <strong>301</strong>.", "«Chromium» — переход во вкладке"),
     ],
 )
-def test_the_code_page_shows_the_table(path: str, heading: str, column: str, chromium: str) -> None:
+def test_the_code_page_shows_the_table(path: str, heading: str, note: str, legend: str) -> None:
     html = site().files[path].decode()
     section = html[html.index('<section class="clients"') :]
     section = section[: section.index("</section>")]
     assert f'<h2 id="clients">{heading}</h2>' in section
-    assert f'<th scope="col">{column}</th>' in section
+    assert '<th scope="col">GET</th><th scope="col">POST</th></tr>' in section
+    assert note in section  # what almost every client did without Location is a sentence, not a column
     rows = section.split("<tr>")[2:]
     assert len(rows) == len(CLIENTS)
-    assert f'<th scope="row">{chromium}</th>' in rows[8]
+    assert legend in section
+    assert '<th scope="row"><span lang="en">Chromium</span></th>' in rows[8] and '<th scope="row"><span lang="en">Chromium fetch()</span></th>' in rows[9]
     # curl without -L returns the 301; urllib3 resends a POST with its body (measured)
     assert "<td><strong>301</strong></td>" in rows[0]
     assert rows[4].split("<td>")[2].startswith("→ POST<br>")
-    assert "<code>HTTP<wbr>Error</code>" in rows[5].split("<td>")[3]  # urllib.request raises without Location
     for product, version in load_clients(ROOT).products():
         assert f"{product} {version}" in section
 

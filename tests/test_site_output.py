@@ -74,5 +74,7 @@ def test_not_found_page_works_at_any_depth_and_in_every_language() -> None:
     page = site().files["404.html"].decode()
     assert '<script src="/http-status/static/notfound.js" defer></script>' in page  # root-relative: any depth
     assert 'data-base="/http-status/"' in page
-    for lang, text in (("en", "Page not found"), ("zh-Hans", "页面不存在"), ("ru", "Страница не найдена")):
-        assert re.search(rf'<section class="nf" lang="{lang}".*?{text}', page, re.S)
+    assert re.search(r'<html lang="en".*<h1>Page not found</h1>', page, re.S)  # the default language without JavaScript
+    for prefix, lang, text in (("zh", "zh-Hans", "页面不存在"), ("ru", "ru", "Страница не найдена")):
+        assert re.search(rf'<template data-prefix="{prefix}" data-lang="{lang}" data-title="{text} — [^"]+">.*?<h1>{text}</h1>', page, re.S)
+    assert 'rel="canonical"' not in page and '<meta name="robots" content="noindex">' in page

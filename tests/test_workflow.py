@@ -72,3 +72,9 @@ def test_the_build_cache_is_restored_and_both_pythons_are_set_up() -> None:
     assert build.index("actions/cache@") < build.index(".ci/run")  # restored before the build and tests use it
     assert "path: .cache" in build and "key: build-cache-${{ github.sha }}" in build
     assert re.search(r"python-version: \|\n\s+3\.13\n\s+3\.11\n", build)  # newest for make compat, oldest as default
+
+
+def test_published_build_is_a_production_build_with_git_dates() -> None:
+    build = jobs()["build"]
+    assert "fetch-depth: 0" in build  # per-page dates need the history
+    assert 'generator build --production --base-url "${BASE_URL%/}/"' in build
