@@ -176,9 +176,11 @@ def reviewed_codes() -> list[int]:
     return sorted(n for n, code in real_site().content.codes.items() if code.reviewed)
 
 
-def test_every_reviewed_code_lists_its_sources() -> None:
+def test_every_code_is_reviewed_and_lists_its_sources() -> None:
+    codes = real_site().content.codes
+    assert reviewed_codes() == sorted(codes)  # every code page checked against its sources, in en, zh and ru
     for number in reviewed_codes():
-        assert real_site().content.codes[number].sources, f"content/codes/{number}.toml: reviewed, but no [[source]]"
+        assert codes[number].sources, f"content/codes/{number}.toml: reviewed, but no [[source]]"
 
 
 @pytest.mark.parametrize("lang", ["zh", "ru"])
@@ -187,6 +189,7 @@ def test_no_english_text_on_reviewed_chinese_and_russian_pages(lang: str) -> Non
     error messages) stands in code spans or is marked lang="en"."""
     site = real_site()
     pages = [f"{lang}/{n}/index.html" for n in reviewed_codes()]
+    pages += [f"{lang}/index.html", *(f"{lang}/{k}xx/index.html" for k in "12345"), f"{lang}/warning/index.html"]
     leaks = {page: english_runs(site.files[page].decode()) for page in pages}
     assert {page: runs for page, runs in leaks.items() if runs} == {}
 
