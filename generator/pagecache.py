@@ -14,6 +14,9 @@ import pickle
 from pathlib import Path
 from typing import Any
 
+from .errors import InputError
+from .textfile import read_input, walk_files
+
 
 class PageCache:
     """Output file name -> (page key, digest of the bytes rendered from it)."""
@@ -62,9 +65,19 @@ def salt(*parts: object) -> bytes:
 
 
 def tree_digest(folder: Path) -> str:
-    """A hash of every file's name and bytes below `folder` (the templates)."""
+    """A hash of every file's name and bytes below `folder` (the templates, in the project
+    root), read through textfile: what it refuses is hashed as refused, for the template loader
+    and static_files to report, and nothing outside the project is read."""
     digest = hashlib.sha256()
-    for path in sorted(folder.rglob("*")):
-        if path.is_file():
-            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    root = folder.parent
+    try:
+        paths = walk_files(folder, root)
+    except InputError:
+        return "refused"  # static_files or the template loader reports the folder
+    for path in paths:
+        try:
+            data = read_input(path, root)
+        except InputError:
+            data = b"refused"
+        digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + data + b"\0")
     return digest.hexdigest()

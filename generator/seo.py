@@ -4,6 +4,7 @@ has that URL."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from .config import SiteConfig, load_config
 from .errors import InputError, Problem
 from .render import Renderer
 from .routes import Routes
+from .textfile import read_text
 
 PREVIEW_NOTE = (
     "note: base_url {base!r} is not an absolute URL, so canonical and hreflang links, og:url, JSON-LD, "
@@ -32,7 +34,7 @@ def require_absolute(root: Path, base_url: str) -> None:
     if is_absolute(base_url):
         return
     config = root / "site.toml"
-    lines = config.read_text(encoding="utf-8").splitlines() if config.is_file() else []
+    lines = read_text(config, root).splitlines() if os.path.lexists(config) else []
     line = next((n for n, text in enumerate(lines, 1) if text.startswith("base_url")), 1)
     message = f"a production build needs an absolute base_url such as https://user.github.io/repo/, not {base_url!r}: set it here or pass --base-url"
     raise InputError([Problem("site.toml", line, message)])

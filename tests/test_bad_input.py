@@ -141,7 +141,7 @@ EXPECTED: dict[str, list[str]] = {
         "content/en/410.md:2: 'phrase' belongs in translations, not the default language",
     ],
     'unexpected file in a language folder': [
-        'content/en/notes.txt:1: unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md and home.md',
+        'content/en/notes.txt:1: unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md, home.md, warnings.md and warning-<code>.md',
     ],
     'spec url that is not https': [
         'content/specs.toml:3: RFC 9110: url must be an https:// URL',
