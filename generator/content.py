@@ -45,6 +45,7 @@ MEANING_FIELDS = {
     "source": Field("str", "The vendor's own documentation of an unofficial meaning."),
     "id": Field("str", "Section id of this meaning in the body (required with several meanings)."),
     "expires": Field("str", "Expiry date of a temporary registration (YYYY-MM-DD)."),
+    "known_as": Field("str", "The name people know the code by, where the registry gives none (418: I'm a teapot)."),
 }
 
 CODE_PAGE_FIELDS = {
@@ -104,6 +105,7 @@ class Meaning:
     source: str = ""
     id: str = ""
     expires: str = ""
+    known_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -136,8 +138,8 @@ class Code:
 
     @property
     def phrase(self) -> str:
-        """The phrase that titles the page (the first meaning's)."""
-        return self.meanings[0].phrase
+        """The phrase that titles the page: the first meaning's, or the name it is known by."""
+        return self.meanings[0].known_as or self.meanings[0].phrase
 
     @property
     def official(self) -> bool:

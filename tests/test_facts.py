@@ -233,3 +233,11 @@ def test_the_contradiction_check_catches_a_changed_number() -> None:
     assert statements(fact, "nginx waits `proxy_read_timeout` (90 seconds by default)") == [(1, "90")]
     assert statements(fact, "`proxy_read_timeout`（默认 60 秒）") == [(1, "60")]
     assert statements(fact, "`proxy_read_timeout` (по умолчанию 60 секунд)") == [(1, "60")]
+
+
+def test_418_is_titled_by_the_name_people_know_with_its_registry_status_beside_it() -> None:
+    files = real_site().files
+    page = files["418/index.html"].decode()
+    assert "<title>418 I&#39;m a teapot" in page and 'badge badge-unused">Unused' in page
+    data = json.loads(files["418.json"])
+    assert data["phrase"] == "I'm a teapot" and data["meanings"][0]["phrase"] == "(Unused)"  # the registry's entry, as IANA has it
