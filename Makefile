@@ -33,6 +33,7 @@ serve: $(READY)
 # ruff (pyflakes, pycodestyle, isort, bugbear, pyupgrade), the formatter, mypy --strict on generator/.
 lint: $(READY)
 	$(BIN)/python -m ruff check generator tests bench tools
+	$(BIN)/python -m ruff format --check generator tests bench tools
 	$(BIN)/python -m mypy
 
 test: lint $(NODE_TOOLS)

@@ -38,7 +38,11 @@ def wait_until_served(port: int, timeout: float) -> None:
 def measure(root: Path, code: str, rounds: int) -> list[float]:
     """Seconds from each save of content/en/<code>.md until _site/<code>/index.html shows it."""
     port = free_port()
-    server = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         wait_until_served(port, timeout=1800)
         time.sleep(1.0)
@@ -66,7 +70,9 @@ def measure(root: Path, code: str, rounds: int) -> list[float]:
 def main() -> int:
     """Measure the real site and, if given, a synthetic project."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--project", type=Path, action="append", default=[], help="extra (synthetic) project directories")
+    parser.add_argument(
+        "--project", type=Path, action="append", default=[], help="extra (synthetic) project directories"
+    )
     parser.add_argument("--rounds", type=int, default=7)
     args = parser.parse_args()
     work = PROJECT / "bench" / "work" / "devserver-real"
@@ -75,7 +81,18 @@ def main() -> int:
     for part in REAL_PARTS:
         source = PROJECT / part
         (shutil.copytree if source.is_dir() else shutil.copy)(source, work / part)
-    targets = [(work, "404"), *((p, sorted(f.stem for f in (p / "content" / "en").glob("[0-9]*.md"))[len(list((p / "content" / "en").glob("[0-9]*.md"))) // 2]) for p in args.project)]
+    targets = [
+        (work, "404"),
+        *(
+            (
+                p,
+                sorted(f.stem for f in (p / "content" / "en").glob("[0-9]*.md"))[
+                    len(list((p / "content" / "en").glob("[0-9]*.md"))) // 2
+                ],
+            )
+            for p in args.project
+        ),
+    ]
     print("| project | pages | median ms | min ms | max ms |")
     print("|---|---:|---:|---:|---:|")
     for root, code in targets:

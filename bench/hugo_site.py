@@ -185,21 +185,42 @@ def convert(project: Path, out: Path, *, force: bool = False) -> int:
     for weight, (code, spec) in enumerate(languages.items(), start=1):
         config += f'\n[languages.{code}]\nweight = {weight}\ncontentDir = "content/{code}"\nlabel = "{spec["tag"]}"\n'
     (out / "hugo.toml").write_text(config, encoding="utf-8")
-    for name, text in (("baseof.html", BASEOF), ("single.html", SINGLE), ("list.html", LIST), ("home.html", HOME), ("_partials/codes.html", CODE_LIST)):
+    for name, text in (
+        ("baseof.html", BASEOF),
+        ("single.html", SINGLE),
+        ("list.html", LIST),
+        ("home.html", HOME),
+        ("_partials/codes.html", CODE_LIST),
+    ):
         (out / "layouts" / name).write_text(text, encoding="utf-8")
     written = 0
     for page in pages:
         folder = out / "content" / page.lang
         if page.key == "home":
-            path, fields, params = folder / "_index.md", {"title": page.meta["title"], "summary": page.meta["summary"]}, {}
+            path, fields, params = (
+                folder / "_index.md",
+                {"title": page.meta["title"], "summary": page.meta["summary"]},
+                {},
+            )
         elif page.key in CLASSES:
             path = folder / page.key / "_index.md"
-            fields, params = {"title": f"{page.key} · {page.meta['title']}", "summary": page.meta["summary"], "weight": int(page.key[0])}, {}
+            fields, params = (
+                {
+                    "title": f"{page.key} · {page.meta['title']}",
+                    "summary": page.meta["summary"],
+                    "weight": int(page.key[0]),
+                },
+                {},
+            )
         else:
             code = int(page.key)
             path = folder / klass(code) / f"{code}.md"
             fields = {"title": title(page.lang, code), "summary": page.meta["summary"], "weight": code}
-            params = {"code": code, "phrase": codes[code]["meaning"][0]["phrase"], "related": [f"/{klass(c)}/{c}" for c in codes[code]["related"]]}
+            params = {
+                "code": code,
+                "phrase": codes[code]["meaning"][0]["phrase"],
+                "related": [f"/{klass(c)}/{c}" for c in codes[code]["related"]],
+            }
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(front_matter(fields, params) + links(page.lang, page.body), encoding="utf-8")
         written += 1

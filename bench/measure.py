@@ -15,7 +15,9 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-INTERVAL = float(os.environ.get("MEASURE_PSS_INTERVAL", "0.5"))  # a 0.1 s sampler cost the measured build 0.3-0.5 s of 5
+INTERVAL = float(
+    os.environ.get("MEASURE_PSS_INTERVAL", "0.5")
+)  # a 0.1 s sampler cost the measured build 0.3-0.5 s of 5
 PR_SET_CHILD_SUBREAPER = 36
 REAP_GRACE = 10.0
 
@@ -97,7 +99,9 @@ def reap_orphans(grace: float) -> int:
             time.sleep(0.02)
 
 
-def measure(command: Sequence[str], *, cwd: str | None = None, log: Path | None = None, timeout: float | None = None) -> dict[str, object]:
+def measure(
+    command: Sequence[str], *, cwd: str | None = None, log: Path | None = None, timeout: float | None = None
+) -> dict[str, object]:
     """Run `command` to completion: wall seconds (until it exits), CPU seconds and max RSS of its largest
     process over it and every descendant (orphans included, as this process is their subreaper), and
     the peak of the whole tree's summed PSS."""

@@ -64,7 +64,9 @@ def _convert(job: tuple[str, str, str]) -> int:
     md.reset()
     html = md.convert(XLINK.sub(_link, body))
     key = Path(source).stem
-    page = _state["template"].render(lang=lang, title=meta.get("title", key), summary=meta.get("summary", ""), body=html)
+    page = _state["template"].render(
+        lang=lang, title=meta.get("title", key), summary=meta.get("summary", ""), body=html
+    )
     target = Path(out) / lang / key / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     data = page.encode("utf-8")
@@ -79,7 +81,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, required=True, help="output directory (created)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args(argv)
-    jobs = [(str(path), lang.name, str(args.out)) for lang in sorted((args.src / "content").iterdir()) if lang.is_dir() and lang.name != "codes" for path in sorted(lang.glob("*.md"))]
+    jobs = [
+        (str(path), lang.name, str(args.out))
+        for lang in sorted((args.src / "content").iterdir())
+        if lang.is_dir() and lang.name != "codes"
+        for path in sorted(lang.glob("*.md"))
+    ]
     with get_context("fork").Pool(args.jobs) as pool:
         written = sum(pool.imap_unordered(_convert, jobs, chunksize=64))
     print(f"Built {len(jobs)} pages ({written / 1e6:.1f} MB)")

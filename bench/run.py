@@ -134,10 +134,23 @@ def fingerprint(folder: Path) -> str:
 
 def measure(command: Sequence[str], log: Path, *, cwd: Path, env: dict[str, str] | None = None) -> Run:
     """Run a command under bench/measure.py in a fresh process, so getrusage covers this command only."""
-    wrapper = [PYTHON, str(BENCH / "measure.py"), "--cwd", str(cwd), "--log", str(log), "--timeout", str(TIMEOUT), "--", *command]
+    wrapper = [
+        PYTHON,
+        str(BENCH / "measure.py"),
+        "--cwd",
+        str(cwd),
+        "--log",
+        str(log),
+        "--timeout",
+        str(TIMEOUT),
+        "--",
+        *command,
+    ]
     done = subprocess.run(wrapper, capture_output=True, text=True, env=env, check=True)
     data = json.loads(done.stdout.strip().splitlines()[-1])
-    tail = "\n".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]) if log.is_file() else ""
+    tail = (
+        "\n".join(log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-8:]) if log.is_file() else ""
+    )
     return Run(int(data["rc"]), data["wall"], data["cpu"], data["maxrss_mb"], data["pss_mb"], data["load"], tail)
 
 
@@ -201,7 +214,9 @@ def record(row: Row, run: Run) -> Run:
     """Add a run to a row and report it."""
     row.runs.append(run)
     status = "ok" if run.rc == 0 else f"FAILED rc={run.rc}"
-    say(f"  {row.site:>14} {row.what:<28} {run.wall:8.2f} s  cpu {run.cpu:7.2f} s  rss {run.maxrss_mb:7.1f} MB  pss {run.pss_mb:7.1f} MB  load {run.load:4.1f}  {status}")
+    say(
+        f"  {row.site:>14} {row.what:<28} {run.wall:8.2f} s  cpu {run.cpu:7.2f} s  rss {run.maxrss_mb:7.1f} MB  pss {run.pss_mb:7.1f} MB  load {run.load:4.1f}  {status}"
+    )
     if run.rc != 0:
         say("    " + run.tail.replace("\n", "\n    "))
     return run
@@ -239,7 +254,9 @@ def bench_real(work: Path, repeat: int, code: Path) -> list[Row]:
     return [cold, again, bare]
 
 
-def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, memory: bool, code: Path, with_minimal: bool = True) -> list[Row]:
+def bench_size(
+    codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, memory: bool, code: Path, with_minimal: bool = True
+) -> list[Row]:
     """One synthetic size: our cold build, no-change, one-page and template rebuilds, and Hugo's builds."""
     name = f"{codes} codes"
     project, hugo_src = work / f"syn-{codes}", work / f"hugo-{codes}"
@@ -268,13 +285,37 @@ def bench_size(codes: int, work: Path, repeat: int, seed: int, with_hugo: bool, 
             out = work / f"hugo-{codes}-public"
             discard(out, work / "trash")
             discard(work / "hugo-cache", work / "trash")
-            record(hugo, measure([binary, "--quiet", "--source", str(hugo_src), "--destination", str(out)], work / f"{codes}-hugo-{i}.log", cwd=work, env=hugo_env))
+            record(
+                hugo,
+                measure(
+                    [binary, "--quiet", "--source", str(hugo_src), "--destination", str(out)],
+                    work / f"{codes}-hugo-{i}.log",
+                    cwd=work,
+                    env=hugo_env,
+                ),
+            )
             if memory:
-                record(hugo_mem, measure([binary, "--quiet", "--renderToMemory", "--source", str(hugo_src)], work / f"{codes}-hugo-mem-{i}.log", cwd=work, env=hugo_env))
+                record(
+                    hugo_mem,
+                    measure(
+                        [binary, "--quiet", "--renderToMemory", "--source", str(hugo_src)],
+                        work / f"{codes}-hugo-mem-{i}.log",
+                        cwd=work,
+                        env=hugo_env,
+                    ),
+                )
         if with_minimal:  # the floor of a Python generator: bench/minimal.py
             out = work / f"minimal-{codes}-public"
             discard(out, work / "trash")
-            record(minimal, measure([PYTHON, str(BENCH / "minimal.py"), "--src", str(project), "--out", str(out)], work / f"{codes}-minimal-{i}.log", cwd=work, env=env))
+            record(
+                minimal,
+                measure(
+                    [PYTHON, str(BENCH / "minimal.py"), "--src", str(project), "--out", str(out)],
+                    work / f"{codes}-minimal-{i}.log",
+                    cwd=work,
+                    env=env,
+                ),
+            )
     pages = pages_of(cold.best_run)
     again = Row(name, pages, "ours: no-change rebuild", codes=codes)
     edit = Row(name, pages, "ours: 1 English page edited", codes=codes)
@@ -303,11 +344,22 @@ def _append(path: Path, text: str) -> None:
 
 def machine() -> dict[str, str]:
     """Facts about this machine and the software measured."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", "-C", str(PROJECT), *args], capture_output=True, text=True, check=False).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(PROJECT), *args], capture_output=True, text=True, check=False
+        ).stdout.strip()
 
     dirty = git("status", "--porcelain", "--", "generator", "templates")
     import jinja2
@@ -322,7 +374,8 @@ def machine() -> dict[str, str]:
         "python": platform.python_version(),
         "markdown / jinja2": f"{markdown.__version__} / {jinja2.__version__}",
         "hugo": hugo_version(),
-        "generator": f"git {git('rev-parse', '--short', 'HEAD')}" + (f" + {len(dirty.splitlines())} uncommitted changes in generator/ and templates/" if dirty else ""),
+        "generator": f"git {git('rev-parse', '--short', 'HEAD')}"
+        + (f" + {len(dirty.splitlines())} uncommitted changes in generator/ and templates/" if dirty else ""),
         "load average at start": " ".join(f"{x:.2f}" for x in os.getloadavg()),
     }
 
@@ -342,7 +395,9 @@ def table(rows: list[Row]) -> str:
     for row in rows:
         if not row.ok:
             first = row.runs[0].tail.splitlines()[0] if row.runs and row.runs[0].tail else ""
-            lines.append(f"| {row.site} | {row.pages or '?'} | {row.what} | {len(row.runs)} | FAILED (exit {row.runs[0].rc}) | | | | | | | `{first[:90]}` |")
+            lines.append(
+                f"| {row.site} | {row.pages or '?'} | {row.what} | {len(row.runs)} | FAILED (exit {row.runs[0].rc}) | | | | | | | `{first[:90]}` |"
+            )
             continue
         base = hugo.get(row.site) if not row.hugo else None
         rss_ratio = ratio(row.rss, base.rss) if base and "cold" in row.what else "—"
@@ -381,14 +436,27 @@ def targets(rows: list[Row]) -> str:
     hugo = find(rows, "10000 codes", "Hugo: full build")
     line("30,000 pages cold < 30 s", big.best if big else None, 30.0, "s", cpu(big))
     if big and hugo:
-        line("30,000 pages cold <= 1.9x Hugo (same run)", big.best / hugo.best, 1.9, "x",
-             f" ({big.best:.2f} s vs {hugo.best:.2f} s; CPU {big.cpu:.1f} s vs {hugo.cpu:.1f} s = {big.cpu / hugo.cpu:.2f}x)")
+        line(
+            "30,000 pages cold <= 1.9x Hugo (same run)",
+            big.best / hugo.best,
+            1.9,
+            "x",
+            f" ({big.best:.2f} s vs {hugo.best:.2f} s; CPU {big.cpu:.1f} s vs {hugo.cpu:.1f} s = {big.cpu / hugo.cpu:.2f}x)",
+        )
     else:
         line("30,000 pages cold <= 1.9x Hugo (same run)", None, 1.9, "x")
-    line("30,000 pages peak memory < 300 MB (max RSS, largest process)", big.rss if big else None, 300.0, "MB", f"; whole process tree {big.pss:.0f} MB PSS" if big else "")
+    line(
+        "30,000 pages peak memory < 300 MB (max RSS, largest process)",
+        big.rss if big else None,
+        300.0,
+        "MB",
+        f"; whole process tree {big.pss:.0f} MB PSS" if big else "",
+    )
     floor = find(rows, "10000 codes", "minimal Python-Markdown + Jinja script")
     if big and floor:
-        lines.append(f"| (for reference) 30,000 pages cold against a minimal Python-Markdown + Jinja script, same run | {big.best / floor.best:.2f}x ({big.best:.2f} s vs {floor.best:.2f} s; CPU {big.cpu / floor.cpu:.2f}x) | — |")
+        lines.append(
+            f"| (for reference) 30,000 pages cold against a minimal Python-Markdown + Jinja script, same run | {big.best / floor.best:.2f}x ({big.best:.2f} s vs {floor.best:.2f} s; CPU {big.cpu / floor.cpu:.2f}x) | — |"
+        )
     again = find(rows, "10000 codes", "ours: no-change rebuild")
     line("30,000 pages no-change rebuild < 3 s", again.best if again else None, 3.0, "s", cpu(again))
     return "\n".join(lines)
@@ -398,7 +466,10 @@ def details(rows: list[Row]) -> str:
     """Every run's numbers, for the record."""
     lines = []
     for row in rows:
-        runs = ", ".join(f"{r.wall:.2f} s (cpu {r.cpu:.1f}, rss {r.maxrss_mb:.0f} MB, pss {r.pss_mb:.0f} MB, load {r.load:.1f}{', FAILED' if r.rc else ''})" for r in row.runs)
+        runs = ", ".join(
+            f"{r.wall:.2f} s (cpu {r.cpu:.1f}, rss {r.maxrss_mb:.0f} MB, pss {r.pss_mb:.0f} MB, load {r.load:.1f}{', FAILED' if r.rc else ''})"
+            for r in row.runs
+        )
         lines.append(f"- {row.site}, {row.what}: {runs}")
     return "\n".join(lines)
 
@@ -453,7 +524,21 @@ def profile(codes: int, work: Path, seed: int, code: Path, jobs_one: bool = True
     for title, extra in variants:
         clean(project)
         stats_file = work / f"profile-{codes}{'-j1' if extra else ''}.prof"
-        command = [PYTHON, "-m", "cProfile", "-o", str(stats_file), "-m", "generator", "--root", str(project), "build", "--out", str(project / "_site"), *extra]
+        command = [
+            PYTHON,
+            "-m",
+            "cProfile",
+            "-o",
+            str(stats_file),
+            "-m",
+            "generator",
+            "--root",
+            str(project),
+            "build",
+            "--out",
+            str(project / "_site"),
+            *extra,
+        ]
         started = time.perf_counter()
         done = subprocess.run(command, cwd=code, env=build_env(), capture_output=True, text=True, check=False)
         wall = time.perf_counter() - started
@@ -462,7 +547,9 @@ def profile(codes: int, work: Path, seed: int, code: Path, jobs_one: bool = True
         buffer = io.StringIO()
         stats = pstats.Stats(str(stats_file), stream=buffer)
         stats.sort_stats("cumulative").print_stats(25)
-        sections.append(f"## {title}\n\n$ {' '.join(command)}\n{done.stdout.strip()}\n(wall {wall:.1f} s under cProfile)\n{buffer.getvalue()}")
+        sections.append(
+            f"## {title}\n\n$ {' '.join(command)}\n{done.stdout.strip()}\n(wall {wall:.1f} s under cProfile)\n{buffer.getvalue()}"
+        )
         say(f"profile ({title.split(':')[0]}): {wall:.1f} s")
     header = f"cProfile of one cold build of the synthetic {codes}-code site ({3 * codes:,} code pages), top 25 by cumulative time.\n\n"
     out.write_text(header + "\n".join(sections), encoding="utf-8")
@@ -485,19 +572,45 @@ def restore(path: Path) -> tuple[list[Row], dict[str, str], str, str]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line: run.py [--codes N]... [--repeat R] [--repeat-large R] [--no-real] [--no-hugo] [--profile N]."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--codes", type=int, action="append", help="synthetic size in codes per language (repeatable; default 1000 and 10000)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for sizes below --large (default 3; best is reported)")
-    parser.add_argument("--repeat-large", type=int, default=2, help="runs per measurement for sizes of --large codes and more (default 2)")
-    parser.add_argument("--large", type=int, default=5000, help="codes from which a size counts as large (default 5000)")
+    parser.add_argument(
+        "--codes",
+        type=int,
+        action="append",
+        help="synthetic size in codes per language (repeatable; default 1000 and 10000)",
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs per measurement for sizes below --large (default 3; best is reported)",
+    )
+    parser.add_argument(
+        "--repeat-large",
+        type=int,
+        default=2,
+        help="runs per measurement for sizes of --large codes and more (default 2)",
+    )
+    parser.add_argument(
+        "--large", type=int, default=5000, help="codes from which a size counts as large (default 5000)"
+    )
     parser.add_argument("--no-real", action="store_true", help="skip the real site")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--no-memory-hugo", action="store_true", help="skip Hugo's --renderToMemory runs")
-    parser.add_argument("--no-minimal", action="store_true", help="skip the minimal Python-Markdown + Jinja script (bench/minimal.py)")
-    parser.add_argument("--profile", type=int, metavar="N", help="afterwards, profile one cold build of N codes into bench/profile-<3N>.txt")
+    parser.add_argument(
+        "--no-minimal", action="store_true", help="skip the minimal Python-Markdown + Jinja script (bench/minimal.py)"
+    )
+    parser.add_argument(
+        "--profile",
+        type=int,
+        metavar="N",
+        help="afterwards, profile one cold build of N codes into bench/profile-<3N>.txt",
+    )
     parser.add_argument("--profile-only", action="store_true", help="only the --profile step")
     parser.add_argument("--report-only", action="store_true", help="write the report again from <work>/results.json")
     parser.add_argument("--seed", type=int, default=synthetic.SEED)
-    parser.add_argument("--work", type=Path, default=BENCH / "work", help="scratch directory (default bench/work, git-ignored)")
+    parser.add_argument(
+        "--work", type=Path, default=BENCH / "work", help="scratch directory (default bench/work, git-ignored)"
+    )
     parser.add_argument("--results", type=Path, default=BENCH / "results.md", help="where to write the report")
     args = parser.parse_args(argv)
     work = args.work.resolve()
@@ -524,7 +637,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     for codes in sizes:
         repeat = args.repeat_large if codes >= args.large else args.repeat
         say(f"{codes} codes ({3 * codes:,} code pages), {repeat} runs each")
-        rows += bench_size(codes, work, repeat, args.seed, not args.no_hugo, not args.no_memory_hugo, code, not args.no_minimal)
+        rows += bench_size(
+            codes, work, repeat, args.seed, not args.no_hugo, not args.no_memory_hugo, code, not args.no_minimal
+        )
     facts["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())
     command = "python bench/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     repeats = f"Runs per measurement: best of {args.repeat} for the real site and sizes under {args.large} codes, best of {args.repeat_large} from {args.large} codes up."

@@ -96,7 +96,11 @@ CLASS_TITLES = {
 HEADINGS = {
     "meaning": ("What it means", "含义", "Что это значит"),
     "when": ("When servers send it", "服务器何时返回", "Когда сервер его отправляет"),
-    "handling": ("How clients, caches and crawlers treat it", "客户端、缓存和爬虫如何处理", "Как с ним обращаются клиенты, кэши и роботы"),
+    "handling": (
+        "How clients, caches and crawlers treat it",
+        "客户端、缓存和爬虫如何处理",
+        "Как с ним обращаются клиенты, кэши и роботы",
+    ),
     "headers": ("Header fields", "相关首部字段", "Поля заголовка"),
     "example": ("Example", "示例", "Пример"),
     "causes": ("Common causes and fixes", "常见原因与解决方法", "Частые причины и исправления"),
@@ -104,7 +108,11 @@ HEADINGS = {
     "unknown": ("Unknown codes of this class", "本类别中的未知状态码", "Неизвестные коды этого класса"),
     "about": ("About this reference", "关于本参考", "Об этом справочнике"),
 }
-LINK_WORDS = {"en": ("see", "compare", "unlike", "as with"), "zh": ("参见", "比较", "不同于", "类似于"), "ru": ("см.", "сравните", "в отличие от", "как и")}
+LINK_WORDS = {
+    "en": ("see", "compare", "unlike", "as with"),
+    "zh": ("参见", "比较", "不同于", "类似于"),
+    "ru": ("см.", "сравните", "в отличие от", "как и"),
+}
 
 
 @dataclass(frozen=True)
@@ -282,7 +290,14 @@ def plan_facts(code: int, codes: Sequence[int], rng: random.Random) -> Synthetic
     elif roll < 0.76:
         meanings = (Meaning(en_phrase(rng), "deprecated", section, former=(en_phrase(rng),)),)
     elif roll < 0.79:
-        meanings = (Meaning(en_phrase(rng), "temporary", section, expires=f"20{rng.randint(27, 35)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"),)
+        meanings = (
+            Meaning(
+                en_phrase(rng),
+                "temporary",
+                section,
+                expires=f"20{rng.randint(27, 35)}-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}",
+            ),
+        )
     elif roll < 0.93:
         meanings = (Meaning(en_phrase(rng), "unofficial", vendor=rng.choice(VENDORS)),)
     else:
@@ -313,9 +328,17 @@ def code_sections(facts: Synthetic, codes: Sequence[int], rng: random.Random) ->
     ]
     for meaning in facts.meanings:
         if meaning.id:
-            sections.append(Section(meaning.id, [Block("p", rng.randint(2, 3))], headings=(
-                f"The {meaning.vendor} meaning", f"{meaning.vendor} 的含义", f"Значение у {meaning.vendor}",
-            )))
+            sections.append(
+                Section(
+                    meaning.id,
+                    [Block("p", rng.randint(2, 3))],
+                    headings=(
+                        f"The {meaning.vendor} meaning",
+                        f"{meaning.vendor} 的含义",
+                        f"Значение у {meaning.vendor}",
+                    ),
+                )
+            )
             sections.append(Section(f"{meaning.id}-causes", [Block("p", 2)], level=3, headings=HEADINGS["causes"]))
     tail = links[5:]
     if str(facts.code)[0] in "45":
@@ -324,13 +347,23 @@ def code_sections(facts: Synthetic, codes: Sequence[int], rng: random.Random) ->
         sections.append(Section("history", [Block("p", rng.randint(2, 3), tuple(tail))]))
     else:
         other = targets[0]
-        sections.append(Section(f"vs-{other}", [Block("p", rng.randint(2, 4), tuple(tail))], headings=(
-            f"{facts.code} or {other}?", f"{facts.code} 还是 {other}？", f"{facts.code} или {other}?",
-        )))
+        sections.append(
+            Section(
+                f"vs-{other}",
+                [Block("p", rng.randint(2, 4), tuple(tail))],
+                headings=(
+                    f"{facts.code} or {other}?",
+                    f"{facts.code} 还是 {other}？",
+                    f"{facts.code} или {other}?",
+                ),
+            )
+        )
     return sections
 
 
-def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], target: int, low: int = 2200, high: int = 3700) -> dict[str, str]:
+def fit(
+    sections: list[Section], render_all: Callable[[], dict[str, str]], target: int, low: int = 2200, high: int = 3700
+) -> dict[str, str]:
     """Grow or shrink paragraphs until the English body is about `target` bytes and every language's
     body is `low`..`high` bytes; return the bodies by language."""
     paragraphs = [b for s in sections for b in s.blocks if b.kind == "p"]
@@ -353,15 +386,22 @@ def fit(sections: list[Section], render_all: Callable[[], dict[str, str]], targe
 
 def code_toml(facts: Synthetic) -> str:
     """content/codes/<code>.toml."""
-    lines = [f"code = {facts.code}", f"related = [{', '.join(map(str, facts.related))}]",
-             f"cacheable = {str(facts.cacheable).lower()}", f"body = {str(facts.body).lower()}"]
+    lines = [
+        f"code = {facts.code}",
+        f"related = [{', '.join(map(str, facts.related))}]",
+        f"cacheable = {str(facts.cacheable).lower()}",
+        f"body = {str(facts.body).lower()}",
+    ]
     for meaning in facts.meanings:
         lines += ["", "[[meaning]]"]
         if meaning.id:
             lines.append(f"id = {toml_str(meaning.id)}")
         lines += [f"phrase = {toml_str(meaning.phrase)}", f"status = {toml_str(meaning.status)}"]
         if meaning.status == "unofficial":
-            lines += [f"vendor = {toml_str(meaning.vendor)}", f'source = "https://docs.example.com/{meaning.vendor.lower()}/status/{facts.code}"']
+            lines += [
+                f"vendor = {toml_str(meaning.vendor)}",
+                f'source = "https://docs.example.com/{meaning.vendor.lower()}/status/{facts.code}"',
+            ]
         else:
             lines += [f"spec = {toml_str(SPEC)}", f"section = {toml_str(meaning.section)}"]
             lines.append(f"former = [{', '.join(toml_str(f) for f in meaning.former)}]")
@@ -398,43 +438,70 @@ def write_code_pages(out: Path, facts: Synthetic, codes: Sequence[int], seed: in
         rng = page_rng(seed, key, f"{lang}:meta")
         phrase, local_summary = phrase_in(lang, rng), summary_in(lang, rng)
         phrases = {m.id: phrase_in(lang, rng) for m in facts.meanings[1:]}
-        text = page_text([("phrase", phrase), ("summary", local_summary), ("source_hash", stamp)], bodies[lang], phrases)
+        text = page_text(
+            [("phrase", phrase), ("summary", local_summary), ("source_hash", stamp)], bodies[lang], phrases
+        )
         (out / "content" / lang / f"{key}.md").write_text(text, encoding="utf-8")
 
 
 def write_text_pages(out: Path, codes: Sequence[int], seed: int) -> None:
     """home.md and 1xx.md..5xx.md in every language."""
-    firsts = [next(c for c in codes if str(c)[0] == str(i + 1)) for i in range(len(CLASSES)) if any(str(c)[0] == str(i + 1) for c in codes)]
+    firsts = [
+        next(c for c in codes if str(c)[0] == str(i + 1))
+        for i in range(len(CLASSES))
+        if any(str(c)[0] == str(i + 1) for c in codes)
+    ]
     pages: dict[str, tuple[tuple[str, str, str], list[Section]]] = {
-        "home": (("Synthetic HTTP status codes", "合成 HTTP 状态码", "Синтетические коды состояния HTTP"), [
-            Section("about", [Block("p", 4, tuple(Link(c) for c in firsts[:3])), Block("p", 3, tuple(Link(c) for c in firsts[3:]))]),
-        ]),
+        "home": (
+            ("Synthetic HTTP status codes", "合成 HTTP 状态码", "Синтетические коды состояния HTTP"),
+            [
+                Section(
+                    "about",
+                    [
+                        Block("p", 4, tuple(Link(c) for c in firsts[:3])),
+                        Block("p", 3, tuple(Link(c) for c in firsts[3:])),
+                    ],
+                ),
+            ],
+        ),
     }
     for index, klass in enumerate(CLASSES):
         members = [c for c in codes if str(c)[0] == str(index + 1)]
         rng = page_rng(seed, klass, "plan")
         picks = tuple(Link(c) for c in rng.sample(members, min(3, len(members))))
         titles = (CLASS_TITLES["en"][index], CLASS_TITLES["zh"][index], CLASS_TITLES["ru"][index])
-        pages[klass] = (titles, [
-            Section("meaning", [Block("p", 5, picks[:1]), Block("p", 3)]),
-            Section("unknown", [Block("p", 4, picks[1:2])]),
-            Section("handling", [Block("p", 4, picks[2:]), Block("ul", 4)]),
-        ])
+        pages[klass] = (
+            titles,
+            [
+                Section("meaning", [Block("p", 5, picks[:1]), Block("p", 3)]),
+                Section("unknown", [Block("p", 4, picks[1:2])]),
+                Section("handling", [Block("p", 4, picks[2:]), Block("ul", 4)]),
+            ],
+        )
     for key, (titles, sections) in pages.items():
         summary = summary_in("en", page_rng(seed, key, "summary"))
         body = render(sections, "en", page_rng(seed, key, "en"))
-        (out / "content" / "en" / f"{key}.md").write_text(page_text([("title", titles[0]), ("summary", summary)], body), encoding="utf-8")
+        (out / "content" / "en" / f"{key}.md").write_text(
+            page_text([("title", titles[0]), ("summary", summary)], body), encoding="utf-8"
+        )
         stamp = source_hash(titles[0], summary, body)
         for column, lang in enumerate(LANGS[1:], start=1):
             rng = page_rng(seed, key, lang)
             meta = [("title", titles[column]), ("summary", summary_in(lang, rng)), ("source_hash", stamp)]
-            (out / "content" / lang / f"{key}.md").write_text(page_text(meta, render(sections, lang, rng)), encoding="utf-8")
+            (out / "content" / lang / f"{key}.md").write_text(
+                page_text(meta, render(sections, lang, rng)), encoding="utf-8"
+            )
 
 
 def specs_toml() -> str:
     """content/specs.toml: one synthetic specification with a few sections per class."""
-    lines = [f"[{toml_str(SPEC)}]", 'title = "Synthetic Status Codes"', 'url = "https://example.com/spec/syn-1"', "",
-             f"[{toml_str(SPEC)}.sections]"]
+    lines = [
+        f"[{toml_str(SPEC)}]",
+        'title = "Synthetic Status Codes"',
+        'url = "https://example.com/spec/syn-1"',
+        "",
+        f"[{toml_str(SPEC)}.sections]",
+    ]
     for klass in range(1, 6):
         lines.append(f'"{klass}" = "{CLASSES[klass - 1]} codes"')
         lines += [f'"{klass}.{n}" = "Synthetic section {klass}.{n}"' for n in range(1, 11)]
@@ -445,8 +512,19 @@ def constants_toml(codes: Sequence[int]) -> str:
     """content/constants.toml: two frameworks with constants for some codes."""
     picked = [c for c in codes if c % PER_CLASS < 20]
     lines = []
-    for key, label, api, prefix in (("python", "Python", "http.HTTPStatus", "HTTPStatus.S"), ("go", "Go", "net/http", "http.Status")):
-        lines += [f"[{key}]", f'label = "{label}"', f'api = "{api}"', 'source = "synthetic"', 'version = "1.0"', "", f"[{key}.codes]"]
+    for key, label, api, prefix in (
+        ("python", "Python", "http.HTTPStatus", "HTTPStatus.S"),
+        ("go", "Go", "net/http", "http.Status"),
+    ):
+        lines += [
+            f"[{key}]",
+            f'label = "{label}"',
+            f'api = "{api}"',
+            'source = "synthetic"',
+            'version = "1.0"',
+            "",
+            f"[{key}.codes]",
+        ]
         lines += [f'"{c}" = "{prefix}{c}"' for c in picked]
         lines.append("")
     return "\n".join(lines)
@@ -462,7 +540,9 @@ def prepare(out: Path, force: bool) -> None:
         (out / "content" / sub).mkdir(parents=True, exist_ok=True)
 
 
-def write_site(count: int, out: Path, *, seed: int = SEED, source: Path = PROJECT, force: bool = False, search: bool = False) -> list[int]:
+def write_site(
+    count: int, out: Path, *, seed: int = SEED, source: Path = PROJECT, force: bool = False, search: bool = False
+) -> list[int]:
     """Write the whole synthetic project into `out`; return its codes."""
     prepare(out, force)
     codes = distribute(count)

@@ -55,7 +55,9 @@ class BodyCache:
         os.replace(temporary, self.path)
 
 
-def render_bodies(content: Content, *, cache: BodyCache | None = None, jobs: int = 1) -> dict[tuple[str, str], Rendered]:
+def render_bodies(
+    content: Content, *, cache: BodyCache | None = None, jobs: int = 1
+) -> dict[tuple[str, str], Rendered]:
     """Every page's body rendered, from the cache where possible, the rest on every core."""
     cache = cache if cache is not None else BodyCache()
     keys = {where: body_key(page.body) for where, page in content.pages.items()}

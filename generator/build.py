@@ -118,7 +118,9 @@ class Built:
 def git_head(root: Path) -> str:
     """The commit checked out in `root` ('' outside a git repository)."""
     try:
-        return subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True, timeout=10
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return ""
 
@@ -130,7 +132,10 @@ def site_date(root: Path) -> dt.date | None:
         try:
             epoch = subprocess.run(
                 ["git", "-C", str(root), "log", "-1", "--format=%ct"],
-                capture_output=True, text=True, check=True, timeout=10,
+                capture_output=True,
+                text=True,
+                check=True,
+                timeout=10,
             ).stdout.strip()
         except (OSError, subprocess.SubprocessError):
             return None
@@ -173,7 +178,9 @@ def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | Non
     kept = caches.renderers if caches is not None else {}
     fresh: dict[tuple[object, ...], Renderer] = {}
     for lang in config.languages:
-        translations = compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
+        translations = (
+            compile_catalog(catalogs[lang.code]) if catalogs and lang.code in catalogs else NullTranslations()
+        )
         key = (code_digest(), templates, lang, translations_digest(translations), config.base_url, config.date)
         renderer = kept.get(key)
         if renderer is None:
@@ -192,7 +199,16 @@ def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | Non
     return Inputs(config, content, catalogs, renderers, routes)
 
 
-def build_site(root: Path, *, base_url: str | None = None, output: Output | None = None, caches: Caches | None = None, jobs: int = 1, search: bool = True, progress: Callable[[int, int], None] | None = None) -> Built:
+def build_site(
+    root: Path,
+    *,
+    base_url: str | None = None,
+    output: Output | None = None,
+    caches: Caches | None = None,
+    jobs: int = 1,
+    search: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> Built:
     """Build the whole site into `output` (in memory by default); raise InputError with every
     problem found. `caches` carries rendered bodies, pages and search bundles between builds."""
     watch = Stopwatch()
@@ -222,7 +238,19 @@ def build_site(root: Path, *, base_url: str | None = None, output: Output | None
     with watch.lap("render pages"):
         pages = caches.page_cache(page_salts(config, inputs.renderers))
         keys = [(lang.code, key) for lang in config.languages for key in content.page_keys]
-        pages.save(render_pages(keys, make_view, data_files, inputs.renderers, output, pages, root=config.root, jobs=jobs, progress=progress))
+        pages.save(
+            render_pages(
+                keys,
+                make_view,
+                data_files,
+                inputs.renderers,
+                output,
+                pages,
+                root=config.root,
+                jobs=jobs,
+                progress=progress,
+            )
+        )
         caches.pages = pages
     with watch.lap("extras"):
         for name, data in extra_files(config, content, linked, routes, inputs.renderers, inputs.catalogs):
@@ -233,17 +261,31 @@ def build_site(root: Path, *, base_url: str | None = None, output: Output | None
     if config.search and search:
         with watch.lap("search index"):
             where = {"directory": output.directory} if isinstance(output, Staging) else {"files": output}
-            bundles = search_bundles(output.digests, config.languages, caches.directory / "search" if caches.directory else None, **where)
+            bundles = search_bundles(
+                output.digests, config.languages, caches.directory / "search" if caches.directory else None, **where
+            )
             for name in sorted(bundles):
                 add(output, name, bundles[name])
-    return Built(output=output, config=config, content=content, linked=linked, rendered=rendered, warnings=warnings(config, content, linked), laps=tuple(watch.laps))
+    return Built(
+        output=output,
+        config=config,
+        content=content,
+        linked=linked,
+        rendered=rendered,
+        warnings=warnings(config, content, linked),
+        laps=tuple(watch.laps),
+    )
 
 
 def warnings(config: SiteConfig, content: Content, linked: Linked) -> tuple[Problem, ...]:
     """What the site can be built with but a maintainer should see: outdated translations and
     temporary registrations past their expiry date."""
     found = [
-        Problem(content.pages[(lang, key)].path, 1, "warning: translation is outdated: the English page changed since source_hash was stamped")
+        Problem(
+            content.pages[(lang, key)].path,
+            1,
+            "warning: translation is outdated: the English page changed since source_hash was stamped",
+        )
         for (lang, key), state in sorted(linked.states.items())
         if state == OUTDATED
     ]
@@ -252,9 +294,16 @@ def warnings(config: SiteConfig, content: Content, linked: Linked) -> tuple[Prob
             if config.expired(meaning.expires):
                 # the IANA registry may have extended or removed it: the facts file should say which
                 text = (config.root / code.path).read_text(encoding="utf-8")
-                found.append(Problem(code.path, line_of_key(text, "expires"), (
-                    f"warning: the temporary registration of {number} expired on {meaning.expires}, before the build date "
-                    f"{config.date}; check the IANA registry and record the extension (expires, with a source) or the removal")))
+                found.append(
+                    Problem(
+                        code.path,
+                        line_of_key(text, "expires"),
+                        (
+                            f"warning: the temporary registration of {number} expired on {meaning.expires}, before the build date "
+                            f"{config.date}; check the IANA registry and record the extension (expires, with a source) or the removal"
+                        ),
+                    )
+                )
     return tuple(found)
 
 
@@ -263,12 +312,25 @@ def page_salts(config: SiteConfig, renderers: dict[str, Renderer]) -> dict[str, 
     dependencies, the templates, the settings, and the language's translations and globals."""
     shared = (code_digest(), tree_digest(config.root / "templates"), config.base_url, config.languages)
     return {
-        code: salt(*shared, code, translations_digest(renderer.translations), sorted((k, v) for k, v in renderer.globals.items() if isinstance(v, str)))
+        code: salt(
+            *shared,
+            code,
+            translations_digest(renderer.translations),
+            sorted((k, v) for k, v in renderer.globals.items() if isinstance(v, str)),
+        )
         for code, renderer in renderers.items()
     }
 
 
-def build_and_write(root: Path, out: Path, *, base_url: str | None = None, cache_dir: Path | None = None, jobs: int = 1, progress: Callable[[int, int], None] | None = None) -> tuple[Built, WriteStats]:
+def build_and_write(
+    root: Path,
+    out: Path,
+    *,
+    base_url: str | None = None,
+    cache_dir: Path | None = None,
+    jobs: int = 1,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[Built, WriteStats]:
     """Build into the spare copy beside `out` and swap it in; nothing changes in `out` if the
     build fails. The lock is held for the whole build: a second build refuses."""
     out = Path(os.path.abspath(out))

@@ -65,7 +65,9 @@ def lint_po(text: str, *, path: str, plurals: int) -> list[Problem]:
     for number, line in enumerate(text.split("\n"), start=1):
         match = _LINE.match(line)
         if match is None:
-            problems.append(Problem(path, number, "invalid catalog line: expected a keyword and a quoted string, or a comment"))
+            problems.append(
+                Problem(path, number, "invalid catalog line: expected a keyword and a quoted string, or a comment")
+            )
             continue
         if line.startswith(("msgctxt ", "msgid ")):  # a new entry starts
             close()
@@ -90,18 +92,38 @@ def parse_catalog(text: str, *, path: str, locale: str) -> Catalog:
         number = int(line) + 1 if line.isdigit() else 1
         raise InputError([Problem(path, number, f"invalid catalog: {message}")]) from None
     except ValueError:  # Babel reads nplurals with int()
-        raise InputError([Problem(path, _header_line(text), "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;'")]) from None
+        raise InputError(
+            [Problem(path, _header_line(text), "Plural-Forms must read 'nplurals=N; plural=EXPRESSION;'")]
+        ) from None
     problems = []
     if catalog.charset != "utf-8":
-        problems.append(Problem(path, _header_line(text, "Content-Type:"), f"catalog declares charset {catalog.charset}; catalogs must be UTF-8 (charset=UTF-8)"))
+        problems.append(
+            Problem(
+                path,
+                _header_line(text, "Content-Type:"),
+                f"catalog declares charset {catalog.charset}; catalogs must be UTF-8 (charset=UTF-8)",
+            )
+        )
     plural_problem = check_plural_forms(catalog.num_plurals, catalog.plural_expr)
     if plural_problem:
         raise InputError([*problems, Problem(path, _header_line(text), plural_problem)])
     if not re.search(r'^msgid ""\s*\nmsgstr ""\s*\n"', text, re.MULTILINE) or "Content-Type:" not in text:
-        problems.append(Problem(path, 1, 'catalog has no header: it must start with msgid "" and a msgstr with Content-Type and Plural-Forms'))
+        problems.append(
+            Problem(
+                path,
+                1,
+                'catalog has no header: it must start with msgid "" and a msgstr with Content-Type and Plural-Forms',
+            )
+        )
     expected = get_plural(locale).num_plurals
     if catalog.num_plurals != expected:
-        problems.append(Problem(path, _header_line(text), f"Plural-Forms says nplurals={catalog.num_plurals}; {locale} has {expected} plural forms"))
+        problems.append(
+            Problem(
+                path,
+                _header_line(text),
+                f"Plural-Forms says nplurals={catalog.num_plurals}; {locale} has {expected} plural forms",
+            )
+        )
     for entry in catalog:
         if entry.id:
             problems += [Problem(path, entry.lineno or 1, p) for p in check_message(entry, expected)]
@@ -157,7 +179,9 @@ def check_message(message: Message, plurals: int) -> list[str]:
             problems.append(f"'{ids[0]}': placeholder %({sorted(extra)[0]})s is not in the msgid")
         elif retyped:
             name, kind = retyped[0]
-            problems.append(f"'{ids[0]}': placeholder %({name}){kind} has another type than the msgid's %({name}){typed_names[name]}")
+            problems.append(
+                f"'{ids[0]}': placeholder %({name}){kind} has another type than the msgid's %({name}){typed_names[name]}"
+            )
         elif string and not message.pluralizable and set(_PLACEHOLDER.findall(string)) != allowed:
             missing = sorted(allowed - set(_PLACEHOLDER.findall(string)))[0]
             problems.append(f"'{ids[0]}': msgstr lacks placeholder %({missing})s")
@@ -206,7 +230,9 @@ def load_template(root: Path) -> Catalog | None:
         return read_po(io.StringIO(text), abort_invalid=True)
     except PoFileError as error:
         message, _, line = str(error).rpartition(" on ")
-        raise InputError([Problem(shown, int(line) + 1 if line.isdigit() else 1, f"invalid catalog template: {message}")]) from None
+        raise InputError(
+            [Problem(shown, int(line) + 1 if line.isdigit() else 1, f"invalid catalog template: {message}")]
+        ) from None
     except ValueError as error:
         raise InputError([Problem(shown, _header_line(text), f"invalid catalog template header: {error}")]) from None
 
@@ -220,7 +246,9 @@ def load_catalogs(config: SiteConfig) -> dict[str, Catalog]:
         if not os.path.lexists(path):
             continue
         try:
-            catalogs[lang.code] = parse_catalog(read_text(path, config.root), path=display_path(path, config.root), locale=lang.babel)
+            catalogs[lang.code] = parse_catalog(
+                read_text(path, config.root), path=display_path(path, config.root), locale=lang.babel
+            )
         except InputError as error:
             problems += error.problems
     if problems:

@@ -18,9 +18,15 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="build the site into the output directory")
     build.add_argument("--out", type=Path, default=None, help="output directory (default: <root>/_site)")
-    build.add_argument("--base-url", default=None, help="override site.toml's base_url, e.g. https://user.github.io/repo/")
-    build.add_argument("--production", action="store_true", help="the build to publish: an absolute base URL is required")
-    build.add_argument("--jobs", type=int, default=os.cpu_count() or 1, help="processes for Markdown (default: all cores)")
+    build.add_argument(
+        "--base-url", default=None, help="override site.toml's base_url, e.g. https://user.github.io/repo/"
+    )
+    build.add_argument(
+        "--production", action="store_true", help="the build to publish: an absolute base URL is required"
+    )
+    build.add_argument(
+        "--jobs", type=int, default=os.cpu_count() or 1, help="processes for Markdown (default: all cores)"
+    )
     build.add_argument("--no-cache", action="store_true", help="ignore and do not update the build cache")
     build.add_argument("--timings", action="store_true", help="print the time each stage took (to stderr)")
     commands.add_parser("check", help="check all input without writing anything")
@@ -41,7 +47,9 @@ def _parser() -> argparse.ArgumentParser:
     init.add_argument("--tag", help="BCP 47 tag if it differs, e.g. 'pt-BR'")
     stamp = actions.add_parser("stamp", help="record that translations match the current English pages")
     stamp.add_argument("lang")
-    stamp.add_argument("keys", nargs="*", help="page keys (404, 4xx, home); default: every translated page without a stamp")
+    stamp.add_argument(
+        "keys", nargs="*", help="page keys (404, 4xx, home); default: every translated page without a stamp"
+    )
     diff = actions.add_parser("diff", help="what changed in the English page since the translation was stamped")
     diff.add_argument("lang")
     diff.add_argument("key", help="page key: 404, 4xx or home")
@@ -92,20 +100,33 @@ def _build(root: Path, args: argparse.Namespace) -> int:
     cache_dir = None if args.no_cache else root / ".cache"
 
     def progress(done: int, total: int) -> None:
-        print(f"\r{done:,} / {total:,} pages rendered, {time.perf_counter() - started:.1f} s", end="", file=sys.stderr, flush=True)
+        print(
+            f"\r{done:,} / {total:,} pages rendered, {time.perf_counter() - started:.1f} s",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
 
     out = args.out or root / "_site"
     note = check_base_url(root, args.base_url, production=args.production)
-    inputs = inputs_fingerprint(root, {"base_url": args.base_url, "date": site_date(root), "out": str(out.resolve())}) if cache_dir else ""
+    inputs = (
+        inputs_fingerprint(root, {"base_url": args.base_url, "date": site_date(root), "out": str(out.resolve())})
+        if cache_dir
+        else ""
+    )
     record = up_to_date(cache_dir, out, inputs) if cache_dir else None
     if record is not None:
         for warning in record["warnings"]:
             print(warning, file=sys.stderr)
-        print(f"Up to date: no input changed since the last build of {record['pages']} pages ({time.perf_counter() - started:.1f} s).")
+        print(
+            f"Up to date: no input changed since the last build of {record['pages']} pages ({time.perf_counter() - started:.1f} s)."
+        )
         return 0
     live = progress if sys.stderr.isatty() else None
     try:
-        built, stats = build_and_write(root, out, base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs), progress=live)
+        built, stats = build_and_write(
+            root, out, base_url=args.base_url, cache_dir=cache_dir, jobs=max(1, args.jobs), progress=live
+        )
     finally:
         if live is not None:
             print("\r\033[K", end="", file=sys.stderr, flush=True)
@@ -120,7 +141,9 @@ def _build(root: Path, args: argparse.Namespace) -> int:
         remember(cache_dir, out, inputs, {"pages": pages, "warnings": warnings})
     languages = len(built.config.languages)
     elapsed = time.perf_counter() - started
-    print(f"Built {pages} pages in {languages} languages in {elapsed:.1f} s ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed).")
+    print(
+        f"Built {pages} pages in {languages} languages in {elapsed:.1f} s ({stats.written} files written, {stats.unchanged} unchanged, {stats.removed} removed)."
+    )
     return 0
 
 

@@ -111,7 +111,13 @@ class Clients:
             if any(client.key in cells for cells in probes.values())
         )
         notes = tuple(self._note(p, probes[p]) for p in NOTED if p in probes)
-        reused = tuple((p, probes[p][key]["reused"]) for p in CACHE_PROBES if p in probes for key in probes[p] if "reused" in probes[p][key])
+        reused = tuple(
+            (p, probes[p][key]["reused"])
+            for p in CACHE_PROBES
+            if p in probes
+            for key in probes[p]
+            if "reused" in probes[p][key]
+        )
         return Table(code, columns, rows, notes, reused, self.products())
 
     def _note(self, probe: str, cells: dict[str, dict[str, Any]]) -> Note:
@@ -124,7 +130,6 @@ class Clients:
         others = tuple((Row(client, ()).label, tokens) for client, tokens in results if tokens != common)
         return Note(probe, common, others)
 
-
     def products(self) -> tuple[tuple[str, str], ...]:
         """Each product once, with its version, in the order of the clients."""
         return tuple(dict.fromkeys((c.product, c.version) for c in self.clients))
@@ -134,7 +139,12 @@ class Clients:
         probes = self.codes.get(code)
         if not probes:
             return None
-        return {"clients": [{"key": c.key, "name": c.name, "product": c.product, "version": c.version} for c in self.clients], "probes": probes}
+        return {
+            "clients": [
+                {"key": c.key, "name": c.name, "product": c.product, "version": c.version} for c in self.clients
+            ],
+            "probes": probes,
+        }
 
 
 def cell(seen: dict[str, Any] | None) -> tuple[tuple[str, Any], ...] | None:
@@ -215,13 +225,17 @@ def parse_clients(text: str, *, path: str) -> Clients:
     problems: list[Problem] = []
     for key in data:
         if key not in ("about", "clients", "codes"):
-            problems.append(Problem(path, line(key), f"unknown key '{key}'{did_you_mean(key, ('about', 'clients', 'codes'))}"))
+            problems.append(
+                Problem(path, line(key), f"unknown key '{key}'{did_you_mean(key, ('about', 'clients', 'codes'))}")
+            )
     clients = _clients(data.get("clients"), path, line("clients"), problems)
     known = {c.key for c in clients}
     codes: dict[int, dict[str, dict[str, dict[str, Any]]]] = {}
     table = data.get("codes")
     if not isinstance(table, dict):
-        problems.append(Problem(path, line("codes"), "'codes' must be an object: code -> probe -> client -> observation"))
+        problems.append(
+            Problem(path, line("codes"), "'codes' must be an object: code -> probe -> client -> observation")
+        )
         table = {}
     for code, probes in table.items():
         if not (code.isdigit() and 100 <= int(code) <= 599):
@@ -232,12 +246,24 @@ def parse_clients(text: str, *, path: str) -> Clients:
             continue
         for probe, cells in probes.items():
             if probe not in PROBES + CACHE_PROBES:
-                problems.append(Problem(path, line("codes", code, probe), f"{code}: unknown probe '{probe}'{did_you_mean(probe, PROBES + CACHE_PROBES)}"))
+                problems.append(
+                    Problem(
+                        path,
+                        line("codes", code, probe),
+                        f"{code}: unknown probe '{probe}'{did_you_mean(probe, PROBES + CACHE_PROBES)}",
+                    )
+                )
                 continue
-            for client, seen in (cells.items() if isinstance(cells, dict) else ()):
+            for client, seen in cells.items() if isinstance(cells, dict) else ():
                 at = line("codes", code, probe, client)
                 if client not in known:
-                    problems.append(Problem(path, at, f"{code} {probe}: client '{client}' is not in 'clients'{did_you_mean(client, known)}"))
+                    problems.append(
+                        Problem(
+                            path,
+                            at,
+                            f"{code} {probe}: client '{client}' is not in 'clients'{did_you_mean(client, known)}",
+                        )
+                    )
                 problems += _observation(seen, path, at, f"{code} {probe} {client}", cache=probe in CACHE_PROBES)
         codes[int(code)] = probes
     if problems:
@@ -253,8 +279,16 @@ def _clients(items: Any, path: str, at: int, problems: list[Problem]) -> list[Cl
     found: list[Client] = []
     for index, item in enumerate(items):
         where = at + 1 + index  # the file keeps one client a line
-        if not isinstance(item, dict) or sorted(item) != sorted(CLIENT_FIELDS) or not all(isinstance(v, str) and v for v in item.values()):
-            problems.append(Problem(path, where, "each client needs exactly 'key', 'name', 'product' and 'version', non-empty strings"))
+        if (
+            not isinstance(item, dict)
+            or sorted(item) != sorted(CLIENT_FIELDS)
+            or not all(isinstance(v, str) and v for v in item.values())
+        ):
+            problems.append(
+                Problem(
+                    path, where, "each client needs exactly 'key', 'name', 'product' and 'version', non-empty strings"
+                )
+            )
         elif any(c.key == item["key"] for c in found):
             problems.append(Problem(path, where, f"client '{item['key']}' is listed twice"))
         else:

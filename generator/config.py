@@ -47,8 +47,12 @@ _BCP47 = re.compile(
     re.IGNORECASE,
 )
 _OG = re.compile(r"[a-z]{2,3}_[A-Z]{2}")
-_URL_PATH = re.compile(r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*")
-_HOST = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?")
+_URL_PATH = re.compile(
+    r"/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*(?:/(?:[A-Za-z0-9._~!$&'()*+,;=:@-]|%[0-9A-Fa-f]{2})*)*"
+)
+_HOST = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?::[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](?::[0-9]{1,5})?"
+)
 MAX_CODE_RANGE = (100, 99999)  # content file names have 3 to 5 digits
 
 
@@ -85,7 +89,9 @@ def url_problem(url: str, *, key: str, schemes: tuple[str, ...], relative: bool)
     """What is wrong with a URL setting ('' if nothing): an absolute URL of one of `schemes`
     with a host (or, if `relative`, an absolute path), ending in '/', with no whitespace, control
     characters, credentials, query, fragment or '..' segment."""
-    allowed = " or ".join(f"{scheme}://" for scheme in schemes) + (" URL or an absolute path like '/repo/'" if relative else " URL")
+    allowed = " or ".join(f"{scheme}://" for scheme in schemes) + (
+        " URL or an absolute path like '/repo/'" if relative else " URL"
+    )
     if any(c.isspace() or not c.isprintable() for c in url) or not url.isascii():
         return f"{key} must not contain whitespace, control or non-ASCII characters (percent-encode them)"
     scheme, _, rest = url.partition("://")
@@ -180,20 +186,38 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         try:
             Locale.parse(table["babel"])
         except (UnknownLocaleError, ValueError):
-            problems.append(Problem(path, line_of_key(text, "babel", start=at), f"unknown Babel locale '{table['babel']}'"))
+            problems.append(
+                Problem(path, line_of_key(text, "babel", start=at), f"unknown Babel locale '{table['babel']}'")
+            )
         languages.append(Language(code=code, **table))
     default = data["default_language"]
     if not problems and default not in {lang.code for lang in languages}:
-        problems.append(Problem(path, line_of_key(text, "default_language"), f"default_language '{default}' is not in [languages]"))
+        problems.append(
+            Problem(path, line_of_key(text, "default_language"), f"default_language '{default}' is not in [languages]")
+        )
     prefixes = [lang.prefix for lang in languages]
     for lang in languages:
         if (lang.prefix == "") != (lang.code == default):
-            problems.append(Problem(path, line_of_key(text, f"languages.{lang.code}"), f"languages.{lang.code}: only the default language has an empty prefix"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of_key(text, f"languages.{lang.code}"),
+                    f"languages.{lang.code}: only the default language has an empty prefix",
+                )
+            )
         if prefixes.count(lang.prefix) > 1:
-            problems.append(Problem(path, line_of_key(text, f"languages.{lang.code}"), f"languages.{lang.code}: prefix '{lang.prefix}' is used twice"))
+            problems.append(
+                Problem(
+                    path,
+                    line_of_key(text, f"languages.{lang.code}"),
+                    f"languages.{lang.code}: prefix '{lang.prefix}' is used twice",
+                )
+            )
     repo_url = data.get("repo_url", "")
     if repo_url:
-        message = url_problem(repo_url if repo_url.endswith("/") else repo_url + "/", key="repo_url", schemes=("https",), relative=False)
+        message = url_problem(
+            repo_url if repo_url.endswith("/") else repo_url + "/", key="repo_url", schemes=("https",), relative=False
+        )
         if message:
             problems.append(Problem(path, line_of_key(text, "repo_url"), message))
     base_url = data["base_url"]
@@ -202,7 +226,13 @@ def parse_config(text: str, *, root: Path, path: str = "site.toml") -> SiteConfi
         problems.append(Problem(path, line_of_key(text, "base_url"), message))
     max_code = data.get("max_code", 599)
     if not MAX_CODE_RANGE[0] <= max_code <= MAX_CODE_RANGE[1]:
-        problems.append(Problem(path, line_of_key(text, "max_code"), f"max_code {max_code} is outside {MAX_CODE_RANGE[0]}-{MAX_CODE_RANGE[1]}"))
+        problems.append(
+            Problem(
+                path,
+                line_of_key(text, "max_code"),
+                f"max_code {max_code} is outside {MAX_CODE_RANGE[0]}-{MAX_CODE_RANGE[1]}",
+            )
+        )
     if problems:
         raise InputError(problems)
     ordered = sorted(languages, key=lambda lang: lang.code != default)

@@ -24,7 +24,9 @@ CODE_FIELDS = {
     "cacheable": Field("bool", "Heuristically cacheable by default (RFC 9110 §15.1).", True),
     "body": Field("bool", "Whether a response with this code may carry content.", True),
     "meaning": Field("list[table]", "One or more meanings; the first titles the page.", True),
-    "source": Field("list[table]", "What the pages' claims rest on: specification sections, vendors' pages, library files."),
+    "source": Field(
+        "list[table]", "What the pages' claims rest on: specification sections, vendors' pages, library files."
+    ),
     "reviewed": Field("str", "The date (YYYY-MM-DD) the pages were last checked against the sources."),
 }
 
@@ -230,7 +232,9 @@ def load_content(config: SiteConfig) -> Content:
         stem = path.name.split(".")[0]
         if stem != str(code.code):
             text = read_text(path, root)
-            problems.append(Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'"))
+            problems.append(
+                Problem(code.path, line_of_key(text, "code"), f"code {code.code} does not match the file name '{stem}'")
+            )
         if code.code in seen:
             problems.append(Problem(code.path, 1, f"duplicate code {code.code}: also defined in {seen[code.code]}"))
         else:
@@ -245,7 +249,14 @@ def load_content(config: SiteConfig) -> Content:
             page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
             if page is not None:
                 pages[(page.lang, page.key)] = page
-    content = Content(codes=codes, pages=pages, specs=specs or {}, frameworks=frameworks, page_keys=page_keys(codes, warn_codes), warn_codes=warn_codes)
+    content = Content(
+        codes=codes,
+        pages=pages,
+        specs=specs or {},
+        frameworks=frameworks,
+        page_keys=page_keys(codes, warn_codes),
+        warn_codes=warn_codes,
+    )
     problems += check_content(content, config)
     if problems:
         raise InputError(problems)
@@ -278,10 +289,18 @@ def load_warn_codes(root: Path, specs: dict[str, Spec] | None) -> dict[int, Warn
             continue
         found_here = check_table(table, WARN_FIELDS, path=shown, text=text, line=at, where=number)
         if not found_here and not re.match(r"^[12]\d\d$", number):
-            found_here.append(Problem(shown, at, f"warn code '{number}' must be three digits, 1xx or 2xx (RFC 7234 §5.5)"))
+            found_here.append(
+                Problem(shown, at, f"warn code '{number}' must be three digits, 1xx or 2xx (RFC 7234 §5.5)")
+            )
         spec = specs.get(table.get("spec", "")) if specs is not None else None
         if not found_here and specs is not None and (spec is None or table["section"] not in spec.sections):
-            found_here.append(Problem(shown, line_of_key(text, "section", start=at), f"{number}: section {table['section']} of '{table['spec']}' is not in content/specs.toml"))
+            found_here.append(
+                Problem(
+                    shown,
+                    line_of_key(text, "section", start=at),
+                    f"{number}: section {table['section']} of '{table['spec']}' is not in content/specs.toml",
+                )
+            )
         problems += found_here
         if not found_here:
             found[int(number)] = WarnCode(code=int(number), **table)
@@ -341,7 +360,9 @@ def parse_code(text: str, *, path: str, specs: dict[str, Spec] | None, max_code:
     sources = _sources(data.get("source", []), specs, path=path, text=text, problems=problems)
     reviewed = data.get("reviewed", "")
     if reviewed and not _is_date(reviewed):
-        problems.append(Problem(path, line_of_key(text, "reviewed"), f"reviewed '{reviewed}' must be a date as YYYY-MM-DD"))
+        problems.append(
+            Problem(path, line_of_key(text, "reviewed"), f"reviewed '{reviewed}' must be a date as YYYY-MM-DD")
+        )
     if problems:
         raise InputError(problems)
     return Code(
@@ -367,7 +388,9 @@ def _is_date(text: str) -> bool:
     return True
 
 
-def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, path: str, text: str, problems: list[Problem]) -> list[Source]:
+def _sources(
+    tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, path: str, text: str, problems: list[Problem]
+) -> list[Source]:
     """The [[source]] tables of a facts file: a specification section, or a title and an https URL."""
     starts = [i + 1 for i, line in enumerate(text.split("\n")) if line.strip() == "[[source]]"]
     sources = []
@@ -383,12 +406,26 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, pat
                     found.append(Problem(path, at, "a specification source has exactly 'spec' and 'section'"))
                 elif spec is None:
                     if specs is not None:  # None: specs.toml failed to load, as reported
-                        found.append(Problem(path, line_of_key(text, "spec", start=at), f"spec '{table['spec']}' is not in content/specs.toml"))
+                        found.append(
+                            Problem(
+                                path,
+                                line_of_key(text, "spec", start=at),
+                                f"spec '{table['spec']}' is not in content/specs.toml",
+                            )
+                        )
                 elif table["section"] not in spec.sections:
-                    found.append(Problem(path, line_of_key(text, "section", start=at), f"section '{table['section']}' of {spec.name} is not in content/specs.toml"))
+                    found.append(
+                        Problem(
+                            path,
+                            line_of_key(text, "section", start=at),
+                            f"section '{table['section']}' of {spec.name} is not in content/specs.toml",
+                        )
+                    )
                 else:
                     section = table["section"]
-                    source = Source(title=spec.sections[section], url=spec.section_url(section), spec=spec.name, section=section)
+                    source = Source(
+                        title=spec.sections[section], url=spec.section_url(section), spec=spec.name, section=section
+                    )
             elif set(table) != {"title", "url"}:
                 found.append(Problem(path, at, "a source is either 'spec' and 'section', or 'title' and 'url'"))
             elif not table["url"].startswith("https://") or any(c.isspace() for c in table["url"]):
@@ -404,7 +441,9 @@ def _sources(tables: list[dict[str, Any]], specs: dict[str, Spec] | None, *, pat
     return sources
 
 
-def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int) -> list[Problem]:
+def _check_meaning(
+    table: dict[str, Any], specs: dict[str, Spec] | None, *, several: bool, path: str, text: str, line: int
+) -> list[Problem]:
     """Rules that tie a meaning's keys to its status."""
     problems = []
 
@@ -427,13 +466,19 @@ def _check_meaning(table: dict[str, Any], specs: dict[str, Spec] | None, *, seve
         if "spec" in table and spec is None and specs is not None:  # None: specs.toml failed, as reported
             problems.append(Problem(path, at("spec"), f"spec '{table['spec']}' is not in content/specs.toml"))
         elif spec is not None and table.get("section") not in spec.sections:
-            problems.append(Problem(path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"))
+            problems.append(
+                Problem(
+                    path, at("section"), f"section '{table.get('section')}' of {spec.name} is not in content/specs.toml"
+                )
+            )
     if status == "temporary" and "expires" not in table:
         problems.append(Problem(path, line, "a temporary meaning needs 'expires' as YYYY-MM-DD"))
     elif "expires" in table and not _is_date(table["expires"]):
         problems.append(Problem(path, at("expires"), f"expires '{table['expires']}' is not a date as YYYY-MM-DD"))
     if several and not _ID.match(table.get("id", "")):
-        problems.append(Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'"))
+        problems.append(
+            Problem(path, at("id") if "id" in table else line, "each of several meanings needs an 'id' like 'nginx'")
+        )
     source = table.get("source", "")
     if source and not source.startswith("https://"):
         problems.append(Problem(path, at("source"), "source must be an https:// URL"))
@@ -459,18 +504,42 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
     if default:
         for extra in ("phrase", "phrases", "source_hash"):
             if extra in document.meta:
-                problems.append(Problem(path, line_of_key(document.meta_text, extra), f"'{extra}' belongs in translations, not the default language"))
+                problems.append(
+                    Problem(
+                        path,
+                        line_of_key(document.meta_text, extra),
+                        f"'{extra}' belongs in translations, not the default language",
+                    )
+                )
     if problems:
         raise InputError(problems)
-    return Page(lang=lang, key=key, path=path, meta=document.meta, body=document.body, body_line=document.body_line, meta_text=document.meta_text)
+    return Page(
+        lang=lang,
+        key=key,
+        path=path,
+        meta=document.meta,
+        body=document.body,
+        body_line=document.body_line,
+        meta_text=document.meta_text,
+    )
 
 
 def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
     """Read one Markdown page."""
     shown = display_path(path, root)
     key = path.name.removesuffix(".md")
-    if path.suffix != ".md" or not (key in ("home", "warnings") or key in CLASSES or _CODE_FILE.match(path.name) or _WARN_KEY.match(key)):
-        raise InputError([Problem(shown, 1, "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md, home.md, warnings.md and warning-<code>.md")])
+    if path.suffix != ".md" or not (
+        key in ("home", "warnings") or key in CLASSES or _CODE_FILE.match(path.name) or _WARN_KEY.match(key)
+    ):
+        raise InputError(
+            [
+                Problem(
+                    shown,
+                    1,
+                    "unexpected file: a language folder holds <code>.md, 1xx.md-5xx.md, home.md, warnings.md and warning-<code>.md",
+                )
+            ]
+        )
     return parse_page(read_text(path, root), path=shown, lang=lang, key=key, default=default)
 
 
@@ -492,11 +561,19 @@ def load_constants(root: Path) -> tuple[Framework, ...]:
     frameworks = []
     for key, table in data.items():
         at = line_of_key(text, key)
-        found = check_table(table, fields, path=shown, text=text, line=at, where=key) if isinstance(table, dict) else [Problem(shown, at, f"'{key}' must be a table")]
+        found = (
+            check_table(table, fields, path=shown, text=text, line=at, where=key)
+            if isinstance(table, dict)
+            else [Problem(shown, at, f"'{key}' must be a table")]
+        )
         for name in ("codes", "aliases"):
             for number in table.get(name, {}) if not found else ():
                 if not number.isdigit():
-                    found.append(Problem(shown, line_of_key(text, number, start=at), f"{key}.{name}: '{number}' is not a status code"))
+                    found.append(
+                        Problem(
+                            shown, line_of_key(text, number, start=at), f"{key}.{name}: '{number}' is not a status code"
+                        )
+                    )
         problems += found
         if not found:
             frameworks.append(
@@ -539,7 +616,13 @@ def check_content(content: Content, config: SiteConfig, present: frozenset[str] 
             problems.append(Problem(code.path, 1, f"code {code.code} has no page content/{default}/{code.code}.md"))
         for related in code.related:
             if f"codes/{related}.toml" not in present:
-                problems.append(Problem(code.path, line_of_key(_read_or_empty(config.root / code.path), "related"), f"related code {related} has no page"))
+                problems.append(
+                    Problem(
+                        code.path,
+                        line_of_key(_read_or_empty(config.root / code.path), "related"),
+                        f"related code {related} has no page",
+                    )
+                )
     for (lang, key), page in content.pages.items():
         if lang != default and f"{default}/{key}.md" not in present:
             problems.append(Problem(page.path, 1, f"translation has no {default} page content/{default}/{key}.md"))
@@ -551,7 +634,13 @@ def check_content(content: Content, config: SiteConfig, present: frozenset[str] 
             ids = {m.id for m in content.codes[int(key)].meanings[1:]}
             for meaning_id in page.meta.get("phrases", {}):
                 if meaning_id not in ids:
-                    problems.append(Problem(page.path, line_of_key(page.meta_text, meaning_id), f"phrases: '{meaning_id}' is not the id of another meaning of {key}"))
+                    problems.append(
+                        Problem(
+                            page.path,
+                            line_of_key(page.meta_text, meaning_id),
+                            f"phrases: '{meaning_id}' is not the id of another meaning of {key}",
+                        )
+                    )
     warnings = ("warnings", *(w.key for w in content.warn_codes.values())) if content.warn_codes else ()
     for key in ("home", *CLASSES, *warnings):
         if (default, key) not in content.pages:

@@ -16,9 +16,24 @@ def last_changed(root: Path, directory: str = "content") -> dict[str, dt.date]:
     """Path (relative to `root`) -> UTC date of the last commit that touched it. Empty without git,
     outside a repository or for files never committed; uncommitted edits do not count, so the
     result depends only on the history."""
-    command = ["git", "-c", "core.quotepath=off", "-C", str(root), "log", "--no-renames", "--relative", "--format=%x00%ct", "--name-only", "--", directory]
+    command = [
+        "git",
+        "-c",
+        "core.quotepath=off",
+        "-C",
+        str(root),
+        "log",
+        "--no-renames",
+        "--relative",
+        "--format=%x00%ct",
+        "--name-only",
+        "--",
+        directory,
+    ]
     try:
-        out = subprocess.run(command, capture_output=True, text=True, check=True, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL).stdout
+        out = subprocess.run(
+            command, capture_output=True, text=True, check=True, timeout=GIT_TIMEOUT, stdin=subprocess.DEVNULL
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return {}
     dates: dict[str, dt.date] = {}

@@ -64,9 +64,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
 
 def line_of_key(text: str, key: str, *, start: int = 1) -> int:
     """The line (1-based) where a TOML key or table header for `key` stands, at or after `start`."""
-    pattern = re.compile(
-        rf"^\s*(?:\[+\s*)?[\"']?{re.escape(key)}[\"']?\s*(?:=|\]|\.)", re.MULTILINE
-    )
+    pattern = re.compile(rf"^\s*(?:\[+\s*)?[\"']?{re.escape(key)}[\"']?\s*(?:=|\]|\.)", re.MULTILINE)
     lines = text.splitlines()
     for number in range(start, len(lines) + 1):
         if pattern.match(lines[number - 1]):

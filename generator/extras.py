@@ -18,7 +18,14 @@ from .seo import is_absolute, opensearch_files, robots
 from .site import Alternate, Linked, View
 
 
-def extra_files(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog]) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
+def extra_files(
+    config: SiteConfig,
+    content: Content,
+    linked: Linked,
+    routes: Routes,
+    renderers: dict[str, Renderer],
+    catalogs: dict[str, Catalog],
+) -> Iterator[tuple[str, bytes | Iterable[bytes]]]:
     """(output name, bytes or pieces) of every extra file, one at a time (a large site's are large)."""
     root = config.root
     yield from sorted(translation_pages(config, content, linked, routes, renderers, catalogs, root).items())
@@ -32,9 +39,15 @@ def extra_files(config: SiteConfig, content: Content, linked: Linked, routes: Ro
     yield from sorted(static_files(root).items())
 
 
-
-
-def translation_pages(config: SiteConfig, content: Content, linked: Linked, routes: Routes, renderers: dict[str, Renderer], catalogs: dict[str, Catalog], root: Path) -> dict[str, bytes]:
+def translation_pages(
+    config: SiteConfig,
+    content: Content,
+    linked: Linked,
+    routes: Routes,
+    renderers: dict[str, Renderer],
+    catalogs: dict[str, Catalog],
+    root: Path,
+) -> dict[str, bytes]:
     """The /translations/ page in every language: the status table for contributors."""
     template = load_template(root)
     cover = {code: coverage(catalog, template).percent for code, catalog in catalogs.items()}
@@ -47,17 +60,24 @@ def _translation_views(config: SiteConfig, routes: Routes, rows: list[StatusRow]
     views = []
     for lang in config.languages:
         alternates = [_alt(other, routes) for other in config.languages]
-        views.append(View("translations.html", lang, "translations", routes.output_file(routes.path(lang, "translations")), {
-            "state": "current",
-            "alternates": alternates,
-            "source_url": routes.url(config.language(config.default_language), "translations"),
-            "canonical": routes.absolute(lang, "translations"),
-            "status": rows,
-            "body_lang": lang.tag,
-        }))
+        views.append(
+            View(
+                "translations.html",
+                lang,
+                "translations",
+                routes.output_file(routes.path(lang, "translations")),
+                {
+                    "state": "current",
+                    "alternates": alternates,
+                    "source_url": routes.url(config.language(config.default_language), "translations"),
+                    "canonical": routes.absolute(lang, "translations"),
+                    "status": rows,
+                    "body_lang": lang.tag,
+                },
+            )
+        )
     return views
 
 
 def _alt(lang: Language, routes: Routes) -> Alternate:
     return Alternate(lang, routes.url(lang, "translations"), routes.absolute(lang, "translations"), "current")
-

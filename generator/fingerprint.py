@@ -82,5 +82,7 @@ def remember(cache_dir: Path, out: Path, inputs: str, record: dict[str, object])
     cache_dir.mkdir(parents=True, exist_ok=True)
     path = _record(cache_dir, out)
     temporary = path.with_suffix(f".tmp-{os.getpid()}")
-    temporary.write_text(json.dumps({**record, "inputs": inputs, "outputs": outputs_fingerprint(out)}), encoding="utf-8")
+    temporary.write_text(
+        json.dumps({**record, "inputs": inputs, "outputs": outputs_fingerprint(out)}), encoding="utf-8"
+    )
     os.replace(temporary, path)

@@ -44,8 +44,15 @@ def run(root: Path, args: argparse.Namespace) -> int:
     """Dispatch `python -m generator i18n <action>`; turn pipes closed early, interrupts and file
     errors into exit codes and one-line messages."""
     actions: dict[str, Callable[[Path, argparse.Namespace], int]] = {
-        "extract": extract, "update": update, "compile": compile_, "status": status, "init": init,
-        "stamp": stamp, "diff": diff, "lint": lint_command, "glossary": glossary,
+        "extract": extract,
+        "update": update,
+        "compile": compile_,
+        "status": status,
+        "init": init,
+        "stamp": stamp,
+        "diff": diff,
+        "lint": lint_command,
+        "glossary": glossary,
     }
     try:
         code = actions[args.action](root, args)
@@ -98,7 +105,11 @@ def pot_problems(root: Path) -> list[Problem]:
     if not path.is_file():
         return [Problem(shown, 1, "missing: run `python -m generator i18n extract`")]
     if _without_date(read_text(path, root)) != _without_date(_pot_text(extract_catalog(root))):
-        return [Problem(shown, 1, "out of date with the templates: run `python -m generator i18n extract`, then `i18n update`")]
+        return [
+            Problem(
+                shown, 1, "out of date with the templates: run `python -m generator i18n extract`, then `i18n update`"
+            )
+        ]
     return []
 
 
@@ -122,7 +133,13 @@ def update(root: Path, args: argparse.Namespace) -> int:
     config = load_config(root)
     template = _template(root)
     if template is None:
-        raise InputError([Problem(display_path(template_path(root), root), 1, "missing: run `python -m generator i18n extract` first")])
+        raise InputError(
+            [
+                Problem(
+                    display_path(template_path(root), root), 1, "missing: run `python -m generator i18n extract` first"
+                )
+            ]
+        )
     for lang in config.languages:
         if lang.code == config.default_language:
             continue
@@ -177,8 +194,14 @@ def status(root: Path, args: argparse.Namespace) -> int:
     for lang in config.languages:
         mine = [states[(lang.code, k)] for k in content.page_keys]
         done = sum(1 for s in mine if s in (SOURCE, *TRANSLATED))
-        cover = 100.0 if lang.code == config.default_language else (coverage(catalogs[lang.code], template).percent if lang.code in catalogs else 0.0)
-        print(f"{lang.code:<10} {f'{done}/{total}':>10} {mine.count(NEW):>5} {mine.count(OUTDATED):>9} {mine.count(MISSING):>8} {f'{cover:.0f}%':>11}")
+        cover = (
+            100.0
+            if lang.code == config.default_language
+            else (coverage(catalogs[lang.code], template).percent if lang.code in catalogs else 0.0)
+        )
+        print(
+            f"{lang.code:<10} {f'{done}/{total}':>10} {mine.count(NEW):>5} {mine.count(OUTDATED):>9} {mine.count(MISSING):>8} {f'{cover:.0f}%':>11}"
+        )
     for lang in config.languages:
         for key in content.page_keys:
             state = states[(lang.code, key)]
@@ -195,27 +218,61 @@ def init(root: Path, args: argparse.Namespace) -> int:
     code = args.lang
     here = "site.toml"
     if not _LANGUAGE_CODE.match(code):
-        raise InputError([Problem(here, 1, f"'{_shown(code)}' is not a language code: write it like 'de' or 'pt-br' (lower case; it is also the URL prefix)")])
+        raise InputError(
+            [
+                Problem(
+                    here,
+                    1,
+                    f"'{_shown(code)}' is not a language code: write it like 'de' or 'pt-br' (lower case; it is also the URL prefix)",
+                )
+            ]
+        )
     if any(lang.code == code or lang.prefix == code for lang in config.languages):
         raise InputError([Problem(here, 1, f"language '{code}' already exists")])
     wanted = args.locale or code
     try:
         locale = Locale.parse(wanted.replace("-", "_"))
     except (UnknownLocaleError, ValueError):
-        raise InputError([Problem(here, 1, f"'{_shown(wanted)}' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR")]) from None
+        raise InputError(
+            [
+                Problem(
+                    here,
+                    1,
+                    f"'{_shown(wanted)}' is not a locale Babel knows: give one with --locale, e.g. --locale pt_BR",
+                )
+            ]
+        ) from None
     babel = str(locale)
     tag = args.tag or code
     if not _TAG.match(tag):
         raise InputError([Problem(here, 1, f"'{_shown(tag)}' is not a BCP 47 language tag like 'pt-BR'")])
     sharing = next((lang.code for lang in config.languages if str(Locale.parse(lang.babel)) == babel), None)
     if sharing:
-        raise InputError([Problem(here, 1, f"locale '{babel}' is already the locale of language '{sharing}' (its catalog is {display_path(catalog_path(root, config.language(sharing)), root)})")])
+        raise InputError(
+            [
+                Problem(
+                    here,
+                    1,
+                    f"locale '{babel}' is already the locale of language '{sharing}' (its catalog is {display_path(catalog_path(root, config.language(sharing)), root)})",
+                )
+            ]
+        )
     path = root / "locales" / babel / "LC_MESSAGES" / f"{DOMAIN}.po"
     if path.exists():
-        raise InputError([Problem(display_path(path, root), 1, "already exists and is left alone: remove it, or add the language to site.toml by hand")])
+        raise InputError(
+            [
+                Problem(
+                    display_path(path, root),
+                    1,
+                    "already exists and is left alone: remove it, or add the language to site.toml by hand",
+                )
+            ]
+        )
     folder = root / "content" / code
     if folder.exists() and not folder.is_dir():
-        raise InputError([Problem(display_path(folder, root), 1, "exists and is not a folder: it is left alone; move it away first")])
+        raise InputError(
+            [Problem(display_path(folder, root), 1, "exists and is not a folder: it is left alone; move it away first")]
+        )
     likely = get_global("likely_subtags").get(locale.language, "")
     territory = locale.territory or (likely.split("_")[-1] if likely else locale.language.upper())
     toml = root / "site.toml"
@@ -245,7 +302,15 @@ def _translated_language(config: SiteConfig, code: str) -> Language:
     codes = [lang.code for lang in config.languages if lang.code != config.default_language]
     if code not in codes:
         known = ", ".join(codes) or "none yet"
-        raise InputError([Problem("site.toml", 1, f"'{_shown(code)}' is not a translated language of this site (translations: {known})")])
+        raise InputError(
+            [
+                Problem(
+                    "site.toml",
+                    1,
+                    f"'{_shown(code)}' is not a translated language of this site (translations: {known})",
+                )
+            ]
+        )
     return config.language(code)
 
 
@@ -256,12 +321,22 @@ def stamp(root: Path, args: argparse.Namespace) -> int:
     content = load_content(config)
     lang = _translated_language(config, args.lang)
     default = config.default_language
-    keys = args.keys or [k for k in content.page_keys if (p := content.page(lang.code, k)) is not None and not p.source_hash]
+    keys = args.keys or [
+        k for k in content.page_keys if (p := content.page(lang.code, k)) is not None and not p.source_hash
+    ]
     problems = []
     for key in keys:
         if content.page(lang.code, key) is None:
             known = key in content.page_keys
-            problems.append(Problem(f"content/{lang.code}/{key}.md", 1, "not translated yet: there is nothing to stamp" if known else f"no page '{key}' in English (pages are codes like 404, classes like 4xx, and home)"))
+            problems.append(
+                Problem(
+                    f"content/{lang.code}/{key}.md",
+                    1,
+                    "not translated yet: there is nothing to stamp"
+                    if known
+                    else f"no page '{key}' in English (pages are codes like 404, classes like 4xx, and home)",
+                )
+            )
     if problems:
         raise InputError(problems)
     problems = check_pages(config, content, lang.code, keys)
@@ -269,7 +344,10 @@ def stamp(root: Path, args: argparse.Namespace) -> int:
         for problem in sorted(set(problems)):
             print(problem, file=sys.stderr)
         refused = sorted({p.path for p in problems})
-        print(f"nothing stamped: {', '.join(refused)} must match the English page first (fix the problems above)", file=sys.stderr)
+        print(
+            f"nothing stamped: {', '.join(refused)} must match the English page first (fix the problems above)",
+            file=sys.stderr,
+        )
         return EXIT_INPUT
     for key in keys:
         page = content.pages[(lang.code, key)]
@@ -322,15 +400,27 @@ def english_version(root: Path, path: Path, wanted: str) -> tuple[str, str, str]
     `source_hash` is `wanted`; NoHistory saying why when there is none."""
     top = Path(_git(root, "rev-parse", "--show-toplevel").decode().strip())
     relative = path.resolve().relative_to(top.resolve()).as_posix()
-    log = [line.split(" ", 1) for line in _git(root, "log", "--format=%H %cs", "--", relative).decode().splitlines() if line]
+    log = [
+        line.split(" ", 1)
+        for line in _git(root, "log", "--format=%H %cs", "--", relative).decode().splitlines()
+        if line
+    ]
     if log:
         batch = _git(root, "cat-file", "--batch", data="".join(f"{commit}:{relative}\n" for commit, _ in log).encode())
         for (commit, date), blob in zip(log, _batch_blobs(batch), strict=False):
-            text = blob.decode("utf-8", errors="replace").removeprefix("\ufeff").replace("\r\n", "\n") if blob is not None else None
+            text = (
+                blob.decode("utf-8", errors="replace").removeprefix("\ufeff").replace("\r\n", "\n")
+                if blob is not None
+                else None
+            )
             if text is not None and _hash_of(text, relative) == wanted:
                 return commit, date, text
     shallow = _git(root, "rev-parse", "--is-shallow-repository").decode().strip() == "true"
-    why = "this clone is shallow and holds only the latest commits: run `git fetch --unshallow`" if shallow else "it was stamped from a version never committed, or the stamp was edited by hand"
+    why = (
+        "this clone is shallow and holds only the latest commits: run `git fetch --unshallow`"
+        if shallow
+        else "it was stamped from a version never committed, or the stamp was edited by hand"
+    )
     raise NoHistory(f"no version of {relative} in the git history has source_hash '{wanted}': {why}")
 
 
@@ -342,7 +432,9 @@ def _git(root: Path, *command: str, data: bytes | None = None) -> bytes:
         raise NoHistory("git is not installed, and the English page's history is kept by git") from None
     if done.returncode:
         said = done.stderr.decode("utf-8", errors="replace").strip().splitlines()
-        raise NoHistory(f"this copy of the project is not a git clone, and the English page's history is kept by git ({said[-1] if said else 'git failed'})")
+        raise NoHistory(
+            f"this copy of the project is not a git clone, and the English page's history is kept by git ({said[-1] if said else 'git failed'})"
+        )
     return done.stdout
 
 
@@ -368,7 +460,9 @@ def _hash_of(text: str, path: str) -> str:
     except InputError:
         return ""
     title, summary = document.meta.get("title", ""), document.meta.get("summary", "")
-    return text_hash(title if isinstance(title, str) else "", summary if isinstance(summary, str) else "", document.body)
+    return text_hash(
+        title if isinstance(title, str) else "", summary if isinstance(summary, str) else "", document.body
+    )
 
 
 def diff(root: Path, args: argparse.Namespace) -> int:
@@ -380,12 +474,30 @@ def diff(root: Path, args: argparse.Namespace) -> int:
     key = args.key
     english = content.page(config.default_language, key)
     if english is None:
-        raise InputError([Problem(f"content/{config.default_language}/{key}.md", 1, f"no page '{key}' in English (pages are codes like 404, classes like 4xx, and home)")])
+        raise InputError(
+            [
+                Problem(
+                    f"content/{config.default_language}/{key}.md",
+                    1,
+                    f"no page '{key}' in English (pages are codes like 404, classes like 4xx, and home)",
+                )
+            ]
+        )
     page = content.page(lang.code, key)
     if page is None:
-        raise InputError([Problem(f"content/{lang.code}/{key}.md", 1, f"not translated yet: translate the whole of {english.path}")])
+        raise InputError(
+            [Problem(f"content/{lang.code}/{key}.md", 1, f"not translated yet: translate the whole of {english.path}")]
+        )
     if not page.source_hash:
-        raise InputError([Problem(page.path, 1, f"never stamped, so there is no English version to compare with: check it against the whole of {english.path}, then `i18n stamp {lang.code} {key}`")])
+        raise InputError(
+            [
+                Problem(
+                    page.path,
+                    1,
+                    f"never stamped, so there is no English version to compare with: check it against the whole of {english.path}, then `i18n stamp {lang.code} {key}`",
+                )
+            ]
+        )
     now = source_hash(english)
     if page.source_hash == now:
         print(f"{page.path}: up to date: {english.path} has not changed since it was stamped")
@@ -394,13 +506,18 @@ def diff(root: Path, args: argparse.Namespace) -> int:
     try:
         commit, date, before = english_version(root, english_path, page.source_hash)
     except NoHistory as why:
-        raise InputError([Problem(page.path, _stamp_line(page.meta_text), f"cannot show what changed in English: {why}")]) from None
+        raise InputError(
+            [Problem(page.path, _stamp_line(page.meta_text), f"cannot show what changed in English: {why}")]
+        ) from None
     after = read_text(english_path, root)
-    sys.stdout.writelines(difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile=f"{english.path}\tstamped {page.source_hash} (commit {commit[:10]}, {date})",
-        tofile=f"{english.path}\tnow {now}",
-    ))
+    sys.stdout.writelines(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=f"{english.path}\tstamped {page.source_hash} (commit {commit[:10]}, {date})",
+            tofile=f"{english.path}\tnow {now}",
+        )
+    )
     return EXIT_FINDINGS
 
 
@@ -421,12 +538,18 @@ def lint_command(root: Path, args: argparse.Namespace) -> int:
         languages = [lang for lang in config.languages if lang.code != config.default_language]
     for lang in languages:
         if not rules_path(root, lang).is_file():
-            print(f"{lang.code}: no rules ({display_path(rules_path(root, lang), root)} does not exist)", file=sys.stderr)
+            print(
+                f"{lang.code}: no rules ({display_path(rules_path(root, lang), root)} does not exist)", file=sys.stderr
+            )
     findings = lint(config, languages)
     for finding in findings:
         print(finding)
     pages = len({f.path for f in findings})
-    summary = f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {pages} page{'s' if pages != 1 else ''}" if findings else "no findings"
+    summary = (
+        f"{len(findings)} finding{'s' if len(findings) != 1 else ''} in {pages} page{'s' if pages != 1 else ''}"
+        if findings
+        else "no findings"
+    )
     print(summary, file=sys.stderr)
     return EXIT_FINDINGS if findings else 0
 
@@ -437,7 +560,15 @@ def glossary(root: Path, args: argparse.Namespace) -> int:
     lang = _translated_language(config, args.lang)
     rules = load_rules(root, lang)
     if rules is None:
-        raise InputError([Problem(display_path(rules_path(root, lang), root), 1, f"{lang.code} has no glossary yet: copy another language's and adapt it")])
+        raise InputError(
+            [
+                Problem(
+                    display_path(rules_path(root, lang), root),
+                    1,
+                    f"{lang.code} has no glossary yet: copy another language's and adapt it",
+                )
+            ]
+        )
     print(f"{rules.language} glossary ({rules.path})")
     for row in glossary_rows(rules):
         avoid = f"; not {row['avoid']}" if row["avoid"] else ""

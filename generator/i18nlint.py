@@ -30,12 +30,20 @@ _FILE_FIELDS = {
 _TERM_FIELDS = {
     "english": Field("str", "The English term.", True),
     "preferred": Field("str", "The word to write in this language.", True),
-    "avoid": Field("list[str]", "Words not to write for it (matched with any ending; a word of the English term only outside English phrases)."),
-    "pattern": Field("str", "Instead of `avoid`: a regular expression for the wrong wording (when a word is wrong only in one sense)."),
+    "avoid": Field(
+        "list[str]",
+        "Words not to write for it (matched with any ending; a word of the English term only outside English phrases).",
+    ),
+    "pattern": Field(
+        "str",
+        "Instead of `avoid`: a regular expression for the wrong wording (when a word is wrong only in one sense).",
+    ),
     "note": Field("str", "Why, for translators."),
 }
 _RULE_FIELDS = {
-    "pattern": Field("str", "A regular expression for what is wrong; {cjk} stands for a Chinese character or full-width mark.", True),
+    "pattern": Field(
+        "str", "A regular expression for what is wrong; {cjk} stands for a Chinese character or full-width mark.", True
+    ),
     "message": Field("str", "What to write instead, for the translator.", True),
 }
 
@@ -226,7 +234,11 @@ def lint_text(text: str, path: str, rules: Rules, *, catalog: bool = False) -> l
             for match in check.pattern.finditer(line):
                 if check.english_word and _kept_english(line, match.start(), match.end()):
                     continue
-                problems.append(Problem(path, number, check.message.replace("{found}", match.group(0).strip().replace(_NEUTRAL, "`…`"))))
+                problems.append(
+                    Problem(
+                        path, number, check.message.replace("{found}", match.group(0).strip().replace(_NEUTRAL, "`…`"))
+                    )
+                )
     return problems
 
 
@@ -252,10 +264,14 @@ def lint(config: SiteConfig, languages: list[Language]) -> list[Problem]:
             problems += lint_text(read_text(path, config.root), shown, rules)
         catalog = catalog_path(config.root, lang)
         if catalog.is_file():
-            problems += lint_text(read_text(catalog, config.root), display_path(catalog, config.root), rules, catalog=True)
+            problems += lint_text(
+                read_text(catalog, config.root), display_path(catalog, config.root), rules, catalog=True
+            )
     return sorted(set(problems))
 
 
 def glossary_rows(rules: Rules) -> list[dict[str, Any]]:
     """The glossary as translators read it: term, preferred, avoid, note."""
-    return [{"term": t.english, "preferred": t.preferred, "avoid": ", ".join(t.avoid), "note": t.note} for t in rules.terms]
+    return [
+        {"term": t.english, "preferred": t.preferred, "avoid": ", ".join(t.avoid), "note": t.note} for t in rules.terms
+    ]

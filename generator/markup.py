@@ -177,7 +177,16 @@ class Converter:
 
     def __init__(self) -> None:
         self.strict = _Strict()
-        self.md = markdown.Markdown(extensions=[FencedCodeExtension(), code_highlighting(), TableExtension(), AttrListExtension(), SaneListExtension(), self.strict])
+        self.md = markdown.Markdown(
+            extensions=[
+                FencedCodeExtension(),
+                code_highlighting(),
+                TableExtension(),
+                AttrListExtension(),
+                SaneListExtension(),
+                self.strict,
+            ]
+        )
 
     def render(self, text: str) -> Rendered:
         """Render a page body."""
@@ -189,11 +198,23 @@ class Converter:
             body = self.md.convert(text)
         except RecursionError:  # Python-Markdown recurses per nesting level (lists, quotes)
             self.md.reset()
-            return Rendered("", ids=(), links=(), blocks=(), problems=((text.strip()[:40], "Markdown is nested too deeply to render"),))
+            return Rendered(
+                "",
+                ids=(),
+                links=(),
+                blocks=(),
+                problems=((text.strip()[:40], "Markdown is nested too deeply to render"),),
+            )
         found = self.strict.findings
         blocks = tuple(m.group("code") for m in FencedBlockPreprocessor.FENCED_BLOCK_RE.finditer(text))
         problems = (*found.problems, *malformed_links(body))
-        return Rendered(body, ids=tuple(sys.intern(i) for i in found.ids), links=tuple(found.links), blocks=blocks, problems=problems)
+        return Rendered(
+            body,
+            ids=tuple(sys.intern(i) for i in found.ids),
+            links=tuple(found.links),
+            blocks=blocks,
+            problems=problems,
+        )
 
 
 _shared: list[Converter] = []
@@ -217,23 +238,36 @@ def _refuse(text: str) -> tuple[str, str] | None:
         return "`", f"{backticks} backticks outside code blocks; a page may have at most {MAX_BACKTICKS}"
     run = _BACKTICK_RUN.search(prose)
     if run:
-        return run.group(0), f"a run of {len(run.group(0))} backticks; code spans may use at most {MAX_BACKTICK_RUN} (use a fenced block)"
+        return run.group(
+            0
+        ), f"a run of {len(run.group(0))} backticks; code spans may use at most {MAX_BACKTICK_RUN} (use a fenced block)"
     emphasis = prose.count("*") + prose.count("_")
     if emphasis > MAX_EMPHASIS:
-        return "*" if "*" in prose else "_", f"{emphasis} '*' and '_' outside code blocks; a page may have at most {MAX_EMPHASIS}"
+        return (
+            "*" if "*" in prose else "_",
+            f"{emphasis} '*' and '_' outside code blocks; a page may have at most {MAX_EMPHASIS}",
+        )
     inline = prose.count("\\") + prose.count("&") + prose.count("<") + prose.count("  \n")
     if inline > MAX_INLINE:
-        return "\\", f"{inline} backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most {MAX_INLINE}"
+        return (
+            "\\",
+            f"{inline} backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most {MAX_INLINE}",
+        )
     longest = max(re.split(r"\n[ \t]*\n", prose), key=len)
     if len(longest) > MAX_BLOCK:
-        return longest[:40], f"a paragraph or block of {len(longest)} characters; split it with blank lines (at most {MAX_BLOCK})"
+        return longest[
+            :40
+        ], f"a paragraph or block of {len(longest)} characters; split it with blank lines (at most {MAX_BLOCK})"
     for line in prose.split("\n"):
         indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
         if indent > MAX_INDENT:  # each level of list nesting is a level of recursion
             return line, f"line indented {indent} spaces; nesting may go {MAX_INDENT // 4} levels deep at most"
         opening = _MARKERS.match(line)
         if opening and len(re.findall(_MARKER, opening.group(0))) > MAX_NESTING and not _RULE.fullmatch(line):
-            return line, f"line opens more than {MAX_NESTING} nested lists or quotes; nesting may go {MAX_NESTING} levels deep at most"
+            return (
+                line,
+                f"line opens more than {MAX_NESTING} nested lists or quotes; nesting may go {MAX_NESTING} levels deep at most",
+            )
     return None
 
 
@@ -248,7 +282,12 @@ def malformed_links(body: str) -> list[tuple[str, str]]:
     problems = []
     for match in _XLINK_LIKE.finditer(_CODE_HTML.sub("", body)):
         shown = html.unescape(match.group(0))
-        problems.append((shown, f"malformed cross-link '{shown}': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]"))
+        problems.append(
+            (
+                shown,
+                f"malformed cross-link '{shown}': write [[404]], [[404#section-id]] (a lowercase id) or [[404|text]]",
+            )
+        )
     return problems
 
 

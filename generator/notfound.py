@@ -20,14 +20,21 @@ _BODY = re.compile(r"<body>(.*)</body>", re.S)
 _TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 
 
-def not_found_html(config: SiteConfig, renderers: Mapping[str, Any], routes: Routes, refs: Mapping[str, Mapping[int, CodeRef]]) -> bytes:
+def not_found_html(
+    config: SiteConfig, renderers: Mapping[str, Any], routes: Routes, refs: Mapping[str, Mapping[int, CodeRef]]
+) -> bytes:
     """The default language's page, with every other language's page in a <template>."""
     pages: dict[Language, str] = {}
     for lang in config.languages:
-        alternates = [Alternate(other, routes.url(other, "home"), routes.absolute(other, "home"), "current") for other in config.languages]
+        alternates = [
+            Alternate(other, routes.url(other, "home"), routes.absolute(other, "home"), "current")
+            for other in config.languages
+        ]
         own = refs[lang.code]
         common = [own[code] for code in COMMON if code in own]
-        pages[lang] = renderers[lang.code].render("notfound.html", lang=lang, alternates=alternates, state="current", common=common, canonical="")
+        pages[lang] = renderers[lang.code].render(
+            "notfound.html", lang=lang, alternates=alternates, state="current", common=common, canonical=""
+        )
     default = config.language(config.default_language)
     templates = "".join(_template(lang, html) for lang, html in pages.items() if lang != default)
     page = pages[default]

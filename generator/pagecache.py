@@ -21,7 +21,9 @@ from .textfile import read_input, walk_files
 class PageCache:
     """Output file name -> (page key, digest of the bytes rendered from it)."""
 
-    def __init__(self, path: Path | None, salts: dict[str, bytes], entries: dict[str, tuple[bytes, bytes]] | None = None) -> None:
+    def __init__(
+        self, path: Path | None, salts: dict[str, bytes], entries: dict[str, tuple[bytes, bytes]] | None = None
+    ) -> None:
         self.path = path
         self.salts = salts  # language -> what shapes every page in it besides its view
         self.entries: dict[str, tuple[bytes, bytes]] = entries or {}

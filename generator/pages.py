@@ -68,4 +68,3 @@ def render_pages(
     if problems:
         raise InputError(problems)
     return entries
-

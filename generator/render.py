@@ -125,10 +125,14 @@ class _FoldGettext(NodeTransformer):
     def visit_Call(self, call: nodes.Call) -> nodes.Node:  # noqa: N802 - Jinja's visitor naming
         node = self.generic_visit(call)
         if not (
-            isinstance(node, nodes.Call) and
-            isinstance(node.node, nodes.Name) and node.node.name in ("_", "gettext")
-            and len(node.args) == 1 and isinstance(node.args[0], nodes.Const) and isinstance(node.args[0].value, str)
-            and node.dyn_args is None and node.dyn_kwargs is None
+            isinstance(node, nodes.Call)
+            and isinstance(node.node, nodes.Name)
+            and node.node.name in ("_", "gettext")
+            and len(node.args) == 1
+            and isinstance(node.args[0], nodes.Const)
+            and isinstance(node.args[0].value, str)
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
         ):
             return node
         translated = escape(self.translations.gettext(node.args[0].value))  # as _translated does
@@ -138,7 +142,9 @@ class _FoldGettext(NodeTransformer):
             except (KeyError, TypeError, ValueError):
                 return node  # fails at render time, as it would unfolded
         # Jinja's newstyle gettext: Markup(translation) % variables, which escapes the values
-        variables = nodes.Dict([nodes.Pair(nodes.Const(k.key), k.value, lineno=node.lineno) for k in node.kwargs], lineno=node.lineno)
+        variables = nodes.Dict(
+            [nodes.Pair(nodes.Const(k.key), k.value, lineno=node.lineno) for k in node.kwargs], lineno=node.lineno
+        )
         return nodes.Mod(nodes.MarkSafe(nodes.Const(str(translated))), variables, lineno=node.lineno)
 
 
@@ -186,7 +192,9 @@ class TemplateLoader(jinja2.BaseLoader):
         return sorted(path.relative_to(self.folder).as_posix() for path in walk_files(self.folder, self.root))
 
 
-def new_environment(root: Path, routes: Routes, translations: NullTranslations | None = None, lang: str = "") -> jinja2.Environment:
+def new_environment(
+    root: Path, routes: Routes, translations: NullTranslations | None = None, lang: str = ""
+) -> jinja2.Environment:
     """The Jinja environment of one language (each compiles its templates once, with the
     language's translations folded in)."""
     translations = translations if translations is not None else NullTranslations()
@@ -220,18 +228,24 @@ def new_environment(root: Path, routes: Routes, translations: NullTranslations |
     return env
 
 
-def language_renderer(root: Path, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None) -> Renderer:
+def language_renderer(
+    root: Path, lang: Language, translations: NullTranslations, routes: Routes, updated: dt.date | None
+) -> Renderer:
     """The renderer for one language, with its own environment."""
     locale = lang.locale
     env = new_environment(root, routes, translations, lang.code)
-    return Renderer(env, translations, {
-        "number": lambda n: format_decimal(n, locale=locale),
-        "percent": lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
-        "format_iso_date": lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
-        "updated": format_date(updated, format="long", locale=locale) if updated else "",
-        "translations_url": routes.url(lang, "translations"),
-        "search_url": routes.base_path + bundle_prefix(lang) + "pagefind.js",
-    })
+    return Renderer(
+        env,
+        translations,
+        {
+            "number": lambda n: format_decimal(n, locale=locale),
+            "percent": lambda p: format_percent(p / 100, format="#,##0.#%", locale=locale),
+            "format_iso_date": lambda s: format_date(dt.date.fromisoformat(s), format="long", locale=locale),
+            "updated": format_date(updated, format="long", locale=locale) if updated else "",
+            "translations_url": routes.url(lang, "translations"),
+            "search_url": routes.base_path + bundle_prefix(lang) + "pagefind.js",
+        },
+    )
 
 
 def template_problem(error: Exception, root: Path) -> Problem:
@@ -280,24 +294,36 @@ def render_views(views: Iterable[View], renderers: dict[str, Renderer], root: Pa
     return out
 
 
-def status_rows(config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]) -> list[StatusRow]:
+def status_rows(
+    config: SiteConfig, content: Content, linked: Linked, routes: Routes, coverage: dict[str, float]
+) -> list[StatusRow]:
     """Per language: pages translated, outdated, missing; catalog coverage."""
     rows = []
     for lang in config.languages:
         keys = content.page_keys
         states = {k: linked.states[(lang.code, k)] for k in keys}
-        rows.append(StatusRow(
-            lang=lang,
-            total=len(keys),
-            translated=sum(1 for s in states.values() if s != MISSING),
-            outdated=tuple((k, routes.url(lang, k)) for k in keys if states[k] == OUTDATED),
-            missing=tuple((k, routes.url(lang, k)) for k in keys if states[k] == MISSING),
-            coverage=100.0 if lang.code == config.default_language else coverage.get(lang.code, 0.0),
-        ))
+        rows.append(
+            StatusRow(
+                lang=lang,
+                total=len(keys),
+                translated=sum(1 for s in states.values() if s != MISSING),
+                outdated=tuple((k, routes.url(lang, k)) for k in keys if states[k] == OUTDATED),
+                missing=tuple((k, routes.url(lang, k)) for k in keys if states[k] == MISSING),
+                coverage=100.0 if lang.code == config.default_language else coverage.get(lang.code, 0.0),
+            )
+        )
     return rows
 
 
-def code_json(linked: Linked, content: Content, lang: Language, routes: Routes, default: str, number: int, clients: Clients | None = None) -> dict[str, Any]:
+def code_json(
+    linked: Linked,
+    content: Content,
+    lang: Language,
+    routes: Routes,
+    default: str,
+    number: int,
+    clients: Clients | None = None,
+) -> dict[str, Any]:
     """One code's data as published in /404.json; `clients`: content/clients.json, if any."""
     code = content.codes[number]
     ref = linked.refs[lang.code][number]
@@ -336,7 +362,9 @@ def codes_json(config: SiteConfig, content: Content, linked: Linked, routes: Rou
     exactly what _json({"language": ..., "codes": [each code_json]}) writes (keys sorted, compact)."""
     yield b'{"codes":['
     for i, number in enumerate(sorted(content.codes)):
-        item = _json(code_json(linked, content, lang, routes, config.default_language, number, load_clients(config.root)))
+        item = _json(
+            code_json(linked, content, lang, routes, config.default_language, number, load_clients(config.root))
+        )
         yield (b"," + item[:-1]) if i else item[:-1]
     yield b'],"language":' + _json(lang.tag)[:-1] + b"}\n"
 
@@ -346,12 +374,21 @@ def codes_json_name(lang: Language) -> str:
     return f"{lang.prefix}/codes.json" if lang.prefix else "codes.json"
 
 
-def code_data_file(config: SiteConfig, content: Content, linked: Linked, routes: Routes, lang: Language, key: str) -> list[tuple[str, bytes]]:
+def code_data_file(
+    config: SiteConfig, content: Content, linked: Linked, routes: Routes, lang: Language, key: str
+) -> list[tuple[str, bytes]]:
     """[('404.json', data)] for a code page, [] for other pages: written with the page."""
     if not key.isdigit():
         return []
     prefix = f"{lang.prefix}/" if lang.prefix else ""
-    return [(f"{prefix}{key}.json", _json(code_json(linked, content, lang, routes, config.default_language, int(key), load_clients(config.root))))]
+    return [
+        (
+            f"{prefix}{key}.json",
+            _json(
+                code_json(linked, content, lang, routes, config.default_language, int(key), load_clients(config.root))
+            ),
+        )
+    ]
 
 
 def _json(data: Any) -> bytes:
@@ -366,7 +403,9 @@ def sitemap(config: SiteConfig, content: Content, states: dict[tuple[str, str], 
 
     out = io.BytesIO()  # one buffer, not a list of lines: at 30,000 pages that list is large
     out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
-    out.write(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n')
+    out.write(
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    )
     for lang in config.languages:
         for key in content.page_keys:
             if states[(lang.code, key)] == MISSING:
@@ -374,7 +413,9 @@ def sitemap(config: SiteConfig, content: Content, states: dict[tuple[str, str], 
             lines = [f"<url><loc>{_xml(routes.absolute(lang, key))}</loc>"]
             for other in config.languages:
                 if states[(other.code, key)] != MISSING:
-                    lines.append(f'<xhtml:link rel="alternate" hreflang={quoteattr(other.tag)} href={quoteattr(routes.absolute(other, key))}/>')
+                    lines.append(
+                        f'<xhtml:link rel="alternate" hreflang={quoteattr(other.tag)} href={quoteattr(routes.absolute(other, key))}/>'
+                    )
             lines.append("</url>\n")
             out.write("\n".join(lines).encode("utf-8"))
     out.write(b"</urlset>\n")

@@ -13,8 +13,7 @@ _CHECKS: dict[str, Any] = {
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "bool": lambda v: isinstance(v, bool),
     "table": lambda v: isinstance(v, dict),
-    "list[int]": lambda v: isinstance(v, list)
-    and all(isinstance(x, int) and not isinstance(x, bool) for x in v),
+    "list[int]": lambda v: isinstance(v, list) and all(isinstance(x, int) and not isinstance(x, bool) for x in v),
     "list[str]": lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
     "list[table]": lambda v: isinstance(v, list) and all(isinstance(x, dict) for x in v),
     "table[str]": lambda v: isinstance(v, dict) and all(isinstance(x, str) for x in v.values()),
@@ -84,7 +83,9 @@ def parse_toml(text: str, *, path: str, line_offset: int = 0) -> dict[str, Any]:
     except RecursionError:  # tomllib recurses once per level of nested arrays and tables
         lines = text.split("\n")
         deepest = max(range(len(lines)), key=lambda i: lines[i].count("[") + lines[i].count("{"))
-        raise InputError([Problem(path, deepest + 1 + line_offset, "invalid TOML: arrays or tables nested too deeply")]) from None
+        raise InputError(
+            [Problem(path, deepest + 1 + line_offset, "invalid TOML: arrays or tables nested too deeply")]
+        ) from None
 
 
 def _line_from_message(message: str) -> int:

@@ -34,7 +34,14 @@ def page_names(names: Iterable[str], lang: Language) -> list[str]:
     return sorted(n for n in names if pattern.match(n))
 
 
-def search_bundles(digests: Mapping[str, bytes], languages: tuple[Language, ...], cache: Path | None, *, directory: Path | None = None, files: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+def search_bundles(
+    digests: Mapping[str, bytes],
+    languages: tuple[Language, ...],
+    cache: Path | None,
+    *,
+    directory: Path | None = None,
+    files: Mapping[str, bytes] | None = None,
+) -> dict[str, bytes]:
     """Every language's search bundle, keyed by output path, from the built pages (their
     `digests`), which are on disk in `directory` or in memory in `files`."""
     with tempfile.TemporaryDirectory(prefix="pagefind-") as scratch:
@@ -47,7 +54,10 @@ def search_bundles(digests: Mapping[str, bytes], languages: tuple[Language, ...]
                     (site / name).parent.mkdir(parents=True, exist_ok=True)
                     (site / name).write_bytes(files[name])
         with ThreadPoolExecutor(max_workers=2) as pool:
-            jobs = [pool.submit(_bundle, site, lang, digests, cache, Path(scratch) / f"out-{lang.code}") for lang in languages]
+            jobs = [
+                pool.submit(_bundle, site, lang, digests, cache, Path(scratch) / f"out-{lang.code}")
+                for lang in languages
+            ]
             bundles = [job.result() for job in jobs]
     out: dict[str, bytes] = {}
     for lang, bundle in zip(languages, bundles, strict=True):
@@ -55,10 +65,14 @@ def search_bundles(digests: Mapping[str, bytes], languages: tuple[Language, ...]
     return out
 
 
-def _bundle(site: Path, lang: Language, digests: Mapping[str, bytes], cache: Path | None, out: Path) -> dict[str, bytes]:
+def _bundle(
+    site: Path, lang: Language, digests: Mapping[str, bytes], cache: Path | None, out: Path
+) -> dict[str, bytes]:
     """One language's bundle, from the cache or from Pagefind."""
     names = page_names(digests, lang)
-    digest = hashlib.sha256(f"{code_digest()}:{lang.code}:{lang.prefix}".encode())  # Pagefind's version is in code_digest
+    digest = hashlib.sha256(
+        f"{code_digest()}:{lang.code}:{lang.prefix}".encode()
+    )  # Pagefind's version is in code_digest
     for name in names:
         digest.update(name.encode() + b"\0" + digests[name])
     key = f"{lang.code}-{digest.hexdigest()[:20]}"
@@ -67,10 +81,14 @@ def _bundle(site: Path, lang: Language, digests: Mapping[str, bytes], cache: Pat
     pattern = f"{lang.prefix}/[0-9]*/index.html" if lang.prefix else "[0-9]*/index.html"
     result = subprocess.run(
         [str(get_executable()), "--site", str(site), "--glob", pattern, "--output-path", str(out), "--quiet"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if result.returncode != 0:
-        raise InputError([Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")])
+        raise InputError(
+            [Problem("pagefind", 1, f"search indexing failed: {result.stderr.strip() or result.stdout.strip()}")]
+        )
     bundle = _read(out)
     if cache is not None:
         for stale in cache.glob(f"{lang.code}-*"):

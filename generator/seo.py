@@ -53,7 +53,9 @@ def opensearch_name(routes: Routes, prefix: str) -> str:
     return f"{prefix}/opensearch.xml" if prefix else "opensearch.xml"
 
 
-def opensearch_files(config: SiteConfig, renderers: Mapping[str, Renderer], routes: Routes) -> Iterator[tuple[str, bytes]]:
+def opensearch_files(
+    config: SiteConfig, renderers: Mapping[str, Renderer], routes: Routes
+) -> Iterator[tuple[str, bytes]]:
     """Each language's OpenSearch description, which lets browsers search the site from the address
     bar (its home page runs a ?q= query); none without an absolute base URL."""
     if not is_absolute(routes.base_url):

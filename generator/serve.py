@@ -94,7 +94,13 @@ class SiteHandler(GuardedHandler):
     def _serve_path(self, raw: str, *, head: bool) -> None:
         decoded = unquote(raw)
         parts = decoded.split("/")[1:]
-        if "\x00" in decoded or "\\" in decoded or ".." in parts or decoded.startswith("//") or any(p.startswith(".") and p for p in parts):
+        if (
+            "\x00" in decoded
+            or "\\" in decoded
+            or ".." in parts
+            or decoded.startswith("//")
+            or any(p.startswith(".") and p for p in parts)
+        ):
             raise web.HTTPError(404 if ".." not in parts else 403)
         target = (self.state.out / "/".join(parts)).resolve() if parts != [""] else self.state.out
         if target != self.state.out and self.state.out not in target.parents:
@@ -183,7 +189,15 @@ class ReloadSocket(websocket.WebSocketHandler):
         except (ValueError, AttributeError):
             return
         if command == "hello":
-            self.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"], "serverName": "generator"}))
+            self.write_message(
+                json.dumps(
+                    {
+                        "command": "hello",
+                        "protocols": ["http://livereload.com/protocols/official-7"],
+                        "serverName": "generator",
+                    }
+                )
+            )
 
     def on_close(self) -> None:
         self.state.sockets.discard(self)
@@ -203,11 +217,13 @@ def http_server(state: State) -> httpserver.HTTPServer:
 
 def application(state: State) -> web.Application:
     """The dev server's routes."""
-    return web.Application([
-        (r"/livereload", ReloadSocket, {"state": state}),
-        (r"/livereload\.js", ScriptHandler, {"state": state}),
-        (r"/(.*)", SiteHandler, {"state": state}),
-    ])
+    return web.Application(
+        [
+            (r"/livereload", ReloadSocket, {"state": state}),
+            (r"/livereload\.js", ScriptHandler, {"state": state}),
+            (r"/(.*)", SiteHandler, {"state": state}),
+        ]
+    )
 
 
 class Session:
@@ -238,7 +254,10 @@ class Session:
                 if name.startswith(prefixes) and name not in output:
                     add(output, name, previous[name])
             for lang in self.languages:
-                if any(output.digests.get(n) != previous.digests.get(n) for n in page_names(set(output) | set(previous), lang)):
+                if any(
+                    output.digests.get(n) != previous.digests.get(n)
+                    for n in page_names(set(output) | set(previous), lang)
+                ):
                     self.search_stale.add(lang.code)
         changed = update_in_place(self.out, output, previous)
         self.files = output
@@ -299,7 +318,12 @@ class Watcher(threading.Thread):
             relative = path.resolve().relative_to(self.session.root.resolve())
         except (ValueError, OSError):
             return
-        if relative.parts and (relative.parts[0] in WATCHED) and not path.name.startswith((".", "#")) and not path.name.endswith("~"):
+        if (
+            relative.parts
+            and (relative.parts[0] in WATCHED)
+            and not path.name.startswith((".", "#"))
+            and not path.name.endswith("~")
+        ):
             self.changed.set()
 
     def start(self) -> None:
@@ -383,7 +407,10 @@ class SearchRefresher(threading.Thread):
                 changed = self.session.apply_search(languages, bundles)
             if changed:
                 elapsed = (time.perf_counter() - started) * 1000
-                print(f"Search index updated ({', '.join(lang.code for lang in languages)}): {len(changed)} files changed in {elapsed:.0f} ms", flush=True)
+                print(
+                    f"Search index updated ({', '.join(lang.code for lang in languages)}): {len(changed)} files changed in {elapsed:.0f} ms",
+                    flush=True,
+                )
 
 
 class _Events(FileSystemEventHandler):
@@ -432,7 +459,10 @@ def serve(root: Path, *, out: Path, host: str = "127.0.0.1", port: int = 8000) -
             raise OutputRefused(f"cannot listen on {host}:{port}: {error.strerror}") from None
         watcher = Watcher(session, done)
         watcher.start()
-        print(f"Serving {out} at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C to stop)", flush=True)
+        print(
+            f"Serving {out} at http://{'127.0.0.1' if host == '127.0.0.1' else host}:{port}/ (Ctrl-C to stop)",
+            flush=True,
+        )
         try:
             loop.start()
         except KeyboardInterrupt:

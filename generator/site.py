@@ -151,7 +151,9 @@ def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str,
             assert page is not None  # load_content guarantees the default-language page
             local = page.meta.get("phrase", "") if lang.code != default else ""
             if number not in badges:
-                badges[number] = tuple(Badge(m.status, m.vendor, m.expires, config.expired(m.expires)) for m in code.meanings)
+                badges[number] = tuple(
+                    Badge(m.status, m.vendor, m.expires, config.expired(m.expires)) for m in code.meanings
+                )
             refs[lang.code][number] = CodeRef(
                 code=number,
                 klass=code.klass,
@@ -165,18 +167,28 @@ def code_refs(config: SiteConfig, content: Content, routes: Routes) -> dict[str,
     return refs
 
 
-def check_bodies(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], states: dict[tuple[str, str], str]) -> list[Problem]:
+def check_bodies(
+    config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], states: dict[tuple[str, str], str]
+) -> list[Problem]:
     """Markdown problems, links to missing codes or sections, and translations whose structure
     differs from the English page. An outdated translation is compared with nothing: the English
     changed after it was stamped, so differences are expected until it is updated (and `i18n
     stamp` refuses it until they are gone)."""
     problems = []
-    for (lang, key) in sorted(rendered):
+    for lang, key in sorted(rendered):
         problems += body_problems(config, content, rendered, lang, key, structure=states[(lang, key)] in (CURRENT, NEW))
     return problems
 
 
-def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], lang: str, key: str, *, structure: bool) -> list[Problem]:
+def body_problems(
+    config: SiteConfig,
+    content: Content,
+    rendered: dict[tuple[str, str], Rendered],
+    lang: str,
+    key: str,
+    *,
+    structure: bool,
+) -> list[Problem]:
     """One page's problems; with `structure`, also where it differs from the English page.
     `rendered` holds this page and every default-language page (link targets)."""
     default = config.default_language
@@ -191,15 +203,30 @@ def body_problems(config: SiteConfig, content: Content, rendered: dict[tuple[str
         target = rendered.get((default, str(link.code)))
         if link.code not in content.codes:
             problems.append(Problem(page.path, line(link.source), f"link to code {link.code}, which has no page"))
-        elif link.fragment and target is not None and not target.problems and link.fragment not in target.ids:  # a refused target is reported once
-            problems.append(Problem(page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"))
+        elif (
+            link.fragment and target is not None and not target.problems and link.fragment not in target.ids
+        ):  # a refused target is reported once
+            problems.append(
+                Problem(
+                    page.path, line(link.source), f"link to #{link.fragment}, which is not a section of {link.code}"
+                )
+            )
     if key.isdigit() and int(key) in content.codes:
         for meaning in content.codes[int(key)].meanings:
             if meaning.id and meaning.id not in body.ids and meaning.id != "meaning":
-                problems.append(Problem(page.path, page.body_line, f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'"))
+                problems.append(
+                    Problem(
+                        page.path,
+                        page.body_line,
+                        f"no heading with id '{meaning.id}' for the meaning '{meaning.phrase}'",
+                    )
+                )
     source = rendered.get((default, key))
     if structure and lang != default and source is not None:
-        problems += [Problem(page.path, line(needle) if needle else page.body_line, m) for needle, m in compare_structure(body, source)]
+        problems += [
+            Problem(page.path, line(needle) if needle else page.body_line, m)
+            for needle, m in compare_structure(body, source)
+        ]
     return problems
 
 
@@ -212,12 +239,21 @@ def compare_structure(translation: Rendered, source: Rendered) -> list[tuple[str
         at = theirs.index(missing)
         before = theirs[at - 1] if at else ""
         where = f"after #{before}" if before else "as the first heading"
-        problems.append((f"{{#{before}}}" if before in ours else "", f"section #{missing} of the English page is missing: add its heading with {{#{missing}}} {where}"))
+        problems.append(
+            (
+                f"{{#{before}}}" if before in ours else "",
+                f"section #{missing} of the English page is missing: add its heading with {{#{missing}}} {where}",
+            )
+        )
     for extra in (i for i in ours if i not in theirs):
-        problems.append((f"{{#{extra}}}", f"section #{extra} is not on the English page: headings keep the English page's ids"))
+        problems.append(
+            (f"{{#{extra}}}", f"section #{extra} is not on the English page: headings keep the English page's ids")
+        )
     shared = [i for i in ours if i in theirs]
     if shared != [i for i in theirs if i in ours]:
-        problems.append(("", "sections are in another order than on the English page: " + ", ".join(f"#{i}" for i in theirs)))
+        problems.append(
+            ("", "sections are in another order than on the English page: " + ", ".join(f"#{i}" for i in theirs))
+        )
     mine = {_link_text(x.code, x.fragment): x.source for x in translation.links}
     english = {_link_text(x.code, x.fragment) for x in source.links}
     for text in sorted(english - set(mine)):
@@ -230,7 +266,12 @@ def compare_structure(translation: Rendered, source: Rendered) -> list[tuple[str
             problems.append((first, f"code block {number} differs from the English page's: copy code blocks verbatim"))
     if len(translation.blocks) != len(source.blocks):
         count = len(source.blocks)
-        problems.append(("", f"the English page has {count} code block{'s' if count != 1 else ''}, this page {len(translation.blocks)}"))
+        problems.append(
+            (
+                "",
+                f"the English page has {count} code block{'s' if count != 1 else ''}, this page {len(translation.blocks)}",
+            )
+        )
     return problems
 
 
@@ -239,7 +280,9 @@ def _link_text(code: int, fragment: str) -> str:
     return f"[[{code}#{fragment}]]" if fragment else f"[[{code}]]"
 
 
-def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Index:
+def index_site(
+    config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes
+) -> Index:
     """Translation states, code refs and back-links."""
     states = translation_states(config, content)
     refs = code_refs(config, content, routes)
@@ -258,7 +301,9 @@ def index_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
     return Index(states=states, refs=refs, referenced_by=referenced_by, numbers=numbers)
 
 
-def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes) -> Linked:
+def link_site(
+    config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes
+) -> Linked:
     """Link the whole site: translation states, back-links, every body's links and structure
     checked. Views are then built page by page with `build_view`."""
     index = index_site(config, content, rendered, routes)
@@ -266,7 +311,15 @@ def link_site(config: SiteConfig, content: Content, rendered: dict[tuple[str, st
     return Linked(index=index, problems=tuple(problems))
 
 
-def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, str], Rendered], routes: Routes, index: Index, lang: Language, key: str) -> View:
+def build_view(
+    config: SiteConfig,
+    content: Content,
+    rendered: dict[tuple[str, str], Rendered],
+    routes: Routes,
+    index: Index,
+    lang: Language,
+    key: str,
+) -> View:
     """The view of one page in one language."""
     default = config.default_language
     own = index.refs[lang.code]
@@ -274,13 +327,19 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
     assert page is not None  # load_content guarantees every default-language page
     state = index.states[(lang.code, key)]
     source = rendered.get((lang.code, key)) or rendered[(default, key)]
-    body = resolve_links(source.html, lambda target, frag: (routes.url(lang, str(target), frag), own[target].title if target in own else str(target)))
+    body = resolve_links(
+        source.html,
+        lambda target, frag: (routes.url(lang, str(target), frag), own[target].title if target in own else str(target)),
+    )
     context: dict[str, Any] = {
         "page": page,
         "state": state,
         "body": body,
         "body_lang": config.language(default).tag if state == MISSING else lang.tag,
-        "alternates": [Alternate(other, routes.url(other, key), routes.absolute(other, key), index.states[(other.code, key)]) for other in config.languages],
+        "alternates": [
+            Alternate(other, routes.url(other, key), routes.absolute(other, key), index.states[(other.code, key)])
+            for other in config.languages
+        ],
         "source_url": routes.url(config.language(default), key),
         "canonical": routes.absolute(config.language(default) if state == MISSING else lang, key),
         "path": routes.path(lang, key),
@@ -289,7 +348,10 @@ def build_view(config: SiteConfig, content: Content, rendered: dict[tuple[str, s
     if key == "home":
         context["total"] = len(content.codes)
         context["client_versions"] = versions(config.root)
-        context["classes"] = [(k, _class_title(content, lang.code, default, k), [r for r in own.values() if r.klass == k]) for k in CLASSES]
+        context["classes"] = [
+            (k, _class_title(content, lang.code, default, k), [r for r in own.values() if r.klass == k])
+            for k in CLASSES
+        ]
         context["has_warnings"] = bool(content.warn_codes)
         return View("home.html", lang, key, output, context)
     if key in CLASSES:
@@ -335,14 +397,24 @@ class WarnRef:
     url: str
 
 
-def _warning_view(content: Content, routes: Routes, lang: Language, default: str, key: str, output: str, context: dict[str, Any]) -> View:
+def _warning_view(
+    content: Content, routes: Routes, lang: Language, default: str, key: str, output: str, context: dict[str, Any]
+) -> View:
     """The index of the Warning header's warn codes, or one warn code's page."""
     refs = []
     for number, warn in sorted(content.warn_codes.items()):
         page = content.page(lang.code, warn.key) or content.page(default, warn.key)
         assert page is not None  # load_content guarantees the default-language page
         local = page.meta.get("phrase", "") if lang.code != default else ""
-        refs.append(WarnRef(number, warn.phrase, local if local != warn.phrase else "", page.meta["summary"], routes.url(lang, warn.key)))
+        refs.append(
+            WarnRef(
+                number,
+                warn.phrase,
+                local if local != warn.phrase else "",
+                page.meta["summary"],
+                routes.url(lang, warn.key),
+            )
+        )
     context["warns"] = refs
     if key == "warnings":
         return View("warnings.html", lang, key, output, context)
@@ -377,12 +449,14 @@ def _meanings(code: Code, content: Content, lang: Language, default: str, config
         if page is not None and lang.code != default:
             local = page.meta.get("phrase", "") if index == 0 else page.meta.get("phrases", {}).get(meaning.id, "")
         spec = content.specs.get(meaning.spec)
-        result.append({
-            "meaning": meaning,
-            "local": local if local != meaning.phrase else "",
-            "spec": spec,
-            "section_title": spec.sections.get(meaning.section, "") if spec else "",
-            "spec_url": spec.section_url(meaning.section) if spec else "",
-            "expired": config.expired(meaning.expires),
-        })
+        result.append(
+            {
+                "meaning": meaning,
+                "local": local if local != meaning.phrase else "",
+                "spec": spec,
+                "section_title": spec.sections.get(meaning.section, "") if spec else "",
+                "spec_url": spec.section_url(meaning.section) if spec else "",
+                "expired": config.expired(meaning.expires),
+            }
+        )
     return result

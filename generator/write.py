@@ -88,7 +88,13 @@ class Memory(dict[str, bytes]):
     """An output in memory (tests, `check`, the dev server). With the `previous` site's files,
     `reuse` takes a file from there when its digest matches."""
 
-    def __init__(self, files: Mapping[str, bytes] | None = None, *, previous: Mapping[str, bytes] | None = None, previous_digests: Mapping[str, bytes] | None = None) -> None:
+    def __init__(
+        self,
+        files: Mapping[str, bytes] | None = None,
+        *,
+        previous: Mapping[str, bytes] | None = None,
+        previous_digests: Mapping[str, bytes] | None = None,
+    ) -> None:
         super().__init__(files or {})
         self.previous = previous or {}
         self.previous_digests = previous_digests or {}
@@ -147,7 +153,9 @@ def check_output_dir(out: Path, root: Path) -> None:
     expected = set(written) | {MANIFEST} | _folders(written)
     foreign = sorted(present - expected)
     if foreign:
-        raise OutputRefused(f"{out}: holds files the generator did not write, e.g. {foreign[0]}; remove them or choose another directory")
+        raise OutputRefused(
+            f"{out}: holds files the generator did not write, e.g. {foreign[0]}; remove them or choose another directory"
+        )
 
 
 def _entries(directory: Path) -> set[str]:
@@ -233,7 +241,9 @@ def identities_of(site: Path, names: Iterable[str]) -> dict[str, Identity]:
     return found
 
 
-def _entries_of(digests: Mapping[str, bytes], identities: Mapping[str, Identity]) -> dict[str, tuple[bytes, Identity | None]]:
+def _entries_of(
+    digests: Mapping[str, bytes], identities: Mapping[str, Identity]
+) -> dict[str, tuple[bytes, Identity | None]]:
     """Each file's digest with its recorded identity (None when unknown: never trusted)."""
     return {name: (digest, identities.get(name)) for name, digest in digests.items()}
 
@@ -329,7 +339,12 @@ class Staging:
         if kept is not None and kept[0] == digest and kept[1] is not None and identity(target) == kept[1]:
             return True
         live = self.live.get(name)
-        if live is not None and live[0] == digest and live[1] is not None and identity(os.path.join(self._out, name)) == live[1]:
+        if (
+            live is not None
+            and live[0] == digest
+            and live[1] is not None
+            and identity(os.path.join(self._out, name)) == live[1]
+        ):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(target)
             os.link(os.path.join(self._out, name), target)
@@ -389,7 +404,13 @@ class Staging:
         write_manifest(self.directory, self.recorded)
         staged_ids = identities_of(self.directory, self.recorded)
         _swap(self.directory, self.out)
-        write_identities(self.out, {str(self.out): staged_ids, str(self.directory): {n: i for n, (_, i) in self.live.items() if i is not None}})
+        write_identities(
+            self.out,
+            {
+                str(self.out): staged_ids,
+                str(self.directory): {n: i for n, (_, i) in self.live.items() if i is not None},
+            },
+        )
         return WriteStats(written=self.written, unchanged=self.unchanged, removed=removed)
 
 

@@ -43,7 +43,7 @@ def broken_links(files: dict[str, bytes], base_path: str = "/") -> list[str]:
                 broken.append(f"{name} -> {link} (outside the base path)")
                 continue
             else:
-                target = unquote(parts.path[len(base_path):])
+                target = unquote(parts.path[len(base_path) :])
                 if target == "" or target.endswith("/"):
                     target += "index.html"
             if target not in files:

@@ -160,10 +160,12 @@ def default_files() -> dict[str, str]:
     }
     for klass in ("1xx", "2xx", "3xx", "4xx", "5xx"):
         files[f"content/en/{klass}.md"] = text_page(f"Class {klass}", f"About {klass}.")
-    files["content/ru/404.md"] = EN_404.replace('summary = "Nothing is here."', 'phrase = "Не найдено"\nsummary = "Здесь ничего нет."').replace(
-        "The server found nothing at this URI. See", "Сервер ничего не нашёл. См."
+    files["content/ru/404.md"] = EN_404.replace(
+        'summary = "Nothing is here."', 'phrase = "Не найдено"\nsummary = "Здесь ничего нет."'
+    ).replace("The server found nothing at this URI. See", "Сервер ничего не нашёл. См.")
+    files["content/zh/404.md"] = EN_404.replace(
+        'summary = "Nothing is here."', 'phrase = "未找到"\nsummary = "这里什么都没有。"'
     )
-    files["content/zh/404.md"] = EN_404.replace('summary = "Nothing is here."', 'phrase = "未找到"\nsummary = "这里什么都没有。"')
     return files
 
 

@@ -43,7 +43,12 @@ DOCS_SHOTS = ROOT / "docs" / "screenshots"
 WAIT = 15_000  # ms: the longest any single expectation may wait (search loads Pagefind's WebAssembly)
 expect.set_options(timeout=WAIT)
 SIZES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True},
+    "phone": {
+        "viewport": {"width": 390, "height": 844},
+        "device_scale_factor": 2,
+        "is_mobile": True,
+        "has_touch": True,
+    },
     "desktop": {"viewport": {"width": 1366, "height": 900}},
 }
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -119,13 +124,17 @@ class Watch:
         page.add_init_script(self.CSP_LISTENER)
         page.on("console", self._console)
         page.on("pageerror", lambda error: self.problems.append(f"uncaught exception: {error}"))
-        page.on("requestfailed", lambda request: self.problems.append(f"request failed: {request.url} ({request.failure})"))
+        page.on(
+            "requestfailed", lambda request: self.problems.append(f"request failed: {request.url} ({request.failure})")
+        )
         page.on("response", self._response)
 
     def _console(self, message: ConsoleMessage) -> None:
         url = message.location.get("url", "?")
         status = self.expected_status.get(url)
-        if status and message.text.startswith(f"Failed to load resource: the server responded with a status of {status} "):
+        if status and message.text.startswith(
+            f"Failed to load resource: the server responded with a status of {status} "
+        ):
             return  # Chromium's note about the page's own, expected, status
         if message.type == "error":
             self.problems.append(f"console error: {message.text} at {url}")
@@ -222,7 +231,12 @@ def test_search_finds_the_code(page: Page, watch: Watch, origin: str, start: str
 @browser
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("StatusTooManyRequests", "/429/"), ("HTTP_NOT_FOUND", "/404/"), (":not_found", "/404/"), ("TOO_MANY_REQUESTS", "/429/")],
+    [
+        ("StatusTooManyRequests", "/429/"),
+        ("HTTP_NOT_FOUND", "/404/"),
+        (":not_found", "/404/"),
+        ("TOO_MANY_REQUESTS", "/429/"),
+    ],
 )
 def test_search_finds_framework_constants(page: Page, origin: str, query: str, expected: str) -> None:
     page.goto(origin + "/")
@@ -230,7 +244,9 @@ def test_search_finds_framework_constants(page: Page, origin: str, query: str, e
     first = page.locator("#search-results li a").first
     expect(first).to_have_attribute("href", expected)
     excerpt = page.locator("#search-results li p").first.inner_text()
-    assert not re.search(r"LibraryConstant|Class\d|(allowed|default)(Yes|No)|Status(Standard|Unofficial)", excerpt), f"labels run together: {excerpt}"
+    assert not re.search(r"LibraryConstant|Class\d|(allowed|default)(Yes|No)|Status(Standard|Unofficial)", excerpt), (
+        f"labels run together: {excerpt}"
+    )
 
 
 @browser
@@ -273,8 +289,12 @@ def test_search_by_keyboard(page: Page, watch: Watch, origin: str) -> None:
 
 
 @browser
-@pytest.mark.parametrize(("start", "query", "target"), [("/", "слишком много", "/ru/"), ("/ru/", "限流", "/zh/"), ("/zh/", "ошибка", "/ru/")])
-def test_search_in_another_script_suggests_that_language(page: Page, origin: str, start: str, query: str, target: str) -> None:
+@pytest.mark.parametrize(
+    ("start", "query", "target"), [("/", "слишком много", "/ru/"), ("/ru/", "限流", "/zh/"), ("/zh/", "ошибка", "/ru/")]
+)
+def test_search_in_another_script_suggests_that_language(
+    page: Page, origin: str, start: str, query: str, target: str
+) -> None:
     page.goto(origin + start)
     page.locator("#search-input").fill(query)
     link = page.locator("#search-results .other-language a")
@@ -294,7 +314,9 @@ def test_search_in_another_script_suggests_that_language(page: Page, origin: str
         ("/does/not/exist/", "en", "/", r"^[A-Za-z ]+$"),
     ],
 )
-def test_not_found_page_speaks_the_path_language(page: Page, watch: Watch, origin: str, path: str, lang: str, home: str, script: str) -> None:
+def test_not_found_page_speaks_the_path_language(
+    page: Page, watch: Watch, origin: str, path: str, lang: str, home: str, script: str
+) -> None:
     """GitHub Pages serves /404.html at any depth: a whole page (header, search, language links, common
     codes) in the language of the path, whose search works."""
     watch.expected_status[origin + path] = 404
@@ -325,12 +347,16 @@ def test_skip_link_is_first_and_moves_focus_to_main(page: Page, origin: str, pat
     page.keyboard.press("Enter")
     expect(page).to_have_url(origin + path + "#content")
     page.keyboard.press("Tab")
-    inside = page.evaluate("() => { const a = document.activeElement; return document.querySelector('main').contains(a) && a !== document.body; }")
+    inside = page.evaluate(
+        "() => { const a = document.activeElement; return document.querySelector('main').contains(a) && a !== document.body; }"
+    )
     assert inside, "after the skip link, the next Tab should land inside <main>"
 
 
 @browser
-@pytest.mark.parametrize("path", ["/", "/4xx/", "/429/", "/zh/", "/zh/5xx/", "/zh/404/", "/ru/", "/ru/2xx/", "/ru/418/"])
+@pytest.mark.parametrize(
+    "path", ["/", "/4xx/", "/429/", "/zh/", "/zh/5xx/", "/zh/404/", "/ru/", "/ru/2xx/", "/ru/418/"]
+)
 def test_no_console_errors_or_csp_violations(page: Page, watch: Watch, origin: str, path: str) -> None:
     response = page.goto(origin + path)
     assert response is not None and response.ok
@@ -366,8 +392,22 @@ def test_screenshots(chrome: Browser, origin: str, name: str, path: str, size: s
 
 
 PHONE_PAGES = [
-    f"{prefix}{path}" for prefix in ("", "/zh", "/ru")
-    for path in ("/", "/1xx/", "/2xx/", "/3xx/", "/4xx/", "/5xx/", "/203/", "/218/", "/420/", "/429/", "/translations/", "/x/")
+    f"{prefix}{path}"
+    for prefix in ("", "/zh", "/ru")
+    for path in (
+        "/",
+        "/1xx/",
+        "/2xx/",
+        "/3xx/",
+        "/4xx/",
+        "/5xx/",
+        "/203/",
+        "/218/",
+        "/420/",
+        "/429/",
+        "/translations/",
+        "/x/",
+    )
 ]
 
 
@@ -386,6 +426,7 @@ def test_no_sideways_scrolling_on_phones(chrome: Browser, origin: str) -> None:
     finally:
         ctx.close()
     assert not wide, f"pages that scroll sideways at {SIZES['phone']['viewport']['width']}px: {wide}"
+
 
 # --- layout, measured ---------------------------------------------------------------------------
 
@@ -486,18 +527,26 @@ def test_layout_check_catches_broken_layouts(chrome: Browser, origin: str) -> No
         page = ctx.new_page()
         page.goto(origin + "/ru/499/")
         assert page.evaluate(LAYOUT_JS, True) == []
-        page.add_style_tag(content=(
-            ".facts dl { grid-template-columns: 20rem minmax(0, 1fr) !important; }"
-            " .facts dd { overflow-wrap: anywhere !important; }"
-            " .side { position: sticky !important; top: 0; }"
-            " .badges { align-items: stretch !important; } .badge { white-space: normal !important; width: 2rem; }"
-            " .search { max-width: 8rem !important; }"
-            " .prose pre:first-of-type { width: 150vw; }"
-        ))
+        page.add_style_tag(
+            content=(
+                ".facts dl { grid-template-columns: 20rem minmax(0, 1fr) !important; }"
+                " .facts dd { overflow-wrap: anywhere !important; }"
+                " .side { position: sticky !important; top: 0; }"
+                " .badges { align-items: stretch !important; } .badge { white-space: normal !important; width: 2rem; }"
+                " .search { max-width: 8rem !important; }"
+                " .prose pre:first-of-type { width: 150vw; }"
+            )
+        )
         problems = "\n".join(page.evaluate(LAYOUT_JS, True))
     finally:
         ctx.close()
-    for expected in ("broken across", "px tall", "is sticky and covers", "search placeholder needs", "scrolls sideways"):
+    for expected in (
+        "broken across",
+        "px tall",
+        "is sticky and covers",
+        "search placeholder needs",
+        "scrolls sideways",
+    ):
         assert expected in problems, f"no {expected!r} among:\n{problems}"
 
 
@@ -505,7 +554,9 @@ def test_readme_screenshots_are_committed() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for (name, _), size in itertools.product(SHOTS[1:], SIZES):
         shot = DOCS_SHOTS / f"{name}-{size}.png"
-        assert shot.read_bytes().startswith(PNG), f"{shot}: refresh with UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py"
+        assert shot.read_bytes().startswith(PNG), (
+            f"{shot}: refresh with UPDATE_SCREENSHOTS=1 pytest tests/test_browser.py"
+        )
         assert f"docs/screenshots/{shot.name}" in readme
 
 
@@ -534,7 +585,9 @@ def axe_context(chrome: Browser) -> Iterator[BrowserContext]:
 
 
 @browser
-@pytest.mark.parametrize(("path", "scheme"), [(path, "light") for path in AXE_PAGES] + [("/", "dark"), ("/zh/429/", "dark")])
+@pytest.mark.parametrize(
+    ("path", "scheme"), [(path, "light") for path in AXE_PAGES] + [("/", "dark"), ("/zh/429/", "dark")]
+)
 def test_accessibility_axe(axe_context: BrowserContext, origin: str, path: str, scheme: str) -> None:
     script = need(node_tool, AXE)
     page = axe_context.new_page()
@@ -566,11 +619,22 @@ class HtmlCheck:
         canary = scratch / "canary.html"
         canary.write_text(self.CANARY, encoding="utf-8")
         try:
-            command = [java(), "-jar", str(node_tool(VNU)), "--errors-only", "--format", "json", str(canary), *self.pages]
+            command = [
+                java(),
+                "-jar",
+                str(node_tool(VNU)),
+                "--errors-only",
+                "--format",
+                "json",
+                str(canary),
+                *self.pages,
+            ]
         except MissingTool as missing:
             self.missing = missing
             return
-        self.process = subprocess.Popen(command, cwd=self.site, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.report)
+        self.process = subprocess.Popen(
+            command, cwd=self.site, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=self.report
+        )
 
     def messages(self) -> list[dict]:
         if self.missing or not self.process:
@@ -606,7 +670,8 @@ def test_every_page_is_valid_html(html_check: HtmlCheck) -> None:
     errors = [m for m in messages if not m.get("url", "").endswith("/canary.html")]
     assert len(errors) < len(messages), "the checker found nothing wrong in a broken page: is it running?"
     listed = "\n".join(
-        f"{html_check.where(m)}: {m.get('type')}: {m.get('message')}  [{(m.get('extract') or '').strip()}]" for m in errors
+        f"{html_check.where(m)}: {m.get('type')}: {m.get('message')}  [{(m.get('extract') or '').strip()}]"
+        for m in errors
     )
     assert not errors, f"{len(errors)} HTML errors in {len(html_check.pages)} pages:\n{listed}"
 

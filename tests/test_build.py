@@ -19,10 +19,26 @@ def html(built: Built, name: str) -> str:
 
 def test_every_page_has_its_url(built: Built) -> None:
     expected = {
-        "index.html", "1xx/index.html", "4xx/index.html", "404/index.html", "410/index.html", "499/index.html",
-        "zh/index.html", "zh/404/index.html", "zh/4xx/index.html", "ru/index.html", "ru/404/index.html",
-        "ru/4xx/index.html", "ru/499/index.html", "404.html", "translations/index.html", "robots.txt",  # sitemap.xml: only with an absolute base URL (test_seo.py)
-        "404.json", "zh/404.json", "codes.json", "ru/codes.json",
+        "index.html",
+        "1xx/index.html",
+        "4xx/index.html",
+        "404/index.html",
+        "410/index.html",
+        "499/index.html",
+        "zh/index.html",
+        "zh/404/index.html",
+        "zh/4xx/index.html",
+        "ru/index.html",
+        "ru/404/index.html",
+        "ru/4xx/index.html",
+        "ru/499/index.html",
+        "404.html",
+        "translations/index.html",
+        "robots.txt",  # sitemap.xml: only with an absolute base URL (test_seo.py)
+        "404.json",
+        "zh/404.json",
+        "codes.json",
+        "ru/codes.json",
     }
     assert expected <= set(built.files)
 
@@ -75,7 +91,11 @@ def test_headings_keep_ids_in_every_language(built: Built) -> None:
 
 
 def test_raw_html_in_markdown_is_escaped(make_project: Callable[..., Path]) -> None:
-    root = make_project({"content/en/410.md": '+++\nsummary = "<b>bold</b>"\n+++\n## Gone {#meaning}\n\n<script>alert(1)</script> <img src=x onerror=alert(1)>\n'})
+    root = make_project(
+        {
+            "content/en/410.md": '+++\nsummary = "<b>bold</b>"\n+++\n## Gone {#meaning}\n\n<script>alert(1)</script> <img src=x onerror=alert(1)>\n'
+        }
+    )
     page = build_site(root).files["410/index.html"].decode()
     assert "<script>alert" not in page and "<img src=x" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -144,14 +164,31 @@ def test_base_path_prefixes_every_link(make_project: Callable[..., Path]) -> Non
 @pytest.mark.parametrize(
     ("files", "expected"),
     [
-        ({"content/en/410.md": "+++\nsummary = \"x\"\n+++\n## A {#meaning}\n\nSee [[999]].\n"}, ["content/en/410.md:6: link to code 999, which has no page"]),
-        ({"content/en/410.md": "+++\nsummary = \"x\"\n+++\n## A {#meaning}\n\nSee [[404#nope]].\n"}, ["content/en/410.md:6: link to #nope, which is not a section of 404"]),
-        ({"content/en/410.md": "+++\nsummary = \"x\n+++\nbody\n"}, ["content/en/410.md:2: invalid TOML: Unterminated string"]),
-        ({"content/en/410.md": "+++\ntitle = \"x\"\n+++\nbody\n"}, ["content/en/410.md:1: missing required key 'summary'", "content/en/410.md:2: unknown key 'title'"]),
-        ({"content/codes/410.toml": "code = 410\nrelated = []\ncacheable = true\nbody = true\n"}, ["content/codes/410.toml:1: missing required key 'meaning'"]),
+        (
+            {"content/en/410.md": '+++\nsummary = "x"\n+++\n## A {#meaning}\n\nSee [[999]].\n'},
+            ["content/en/410.md:6: link to code 999, which has no page"],
+        ),
+        (
+            {"content/en/410.md": '+++\nsummary = "x"\n+++\n## A {#meaning}\n\nSee [[404#nope]].\n'},
+            ["content/en/410.md:6: link to #nope, which is not a section of 404"],
+        ),
+        (
+            {"content/en/410.md": '+++\nsummary = "x\n+++\nbody\n'},
+            ["content/en/410.md:2: invalid TOML: Unterminated string"],
+        ),
+        (
+            {"content/en/410.md": '+++\ntitle = "x"\n+++\nbody\n'},
+            ["content/en/410.md:1: missing required key 'summary'", "content/en/410.md:2: unknown key 'title'"],
+        ),
+        (
+            {"content/codes/410.toml": "code = 410\nrelated = []\ncacheable = true\nbody = true\n"},
+            ["content/codes/410.toml:1: missing required key 'meaning'"],
+        ),
     ],
 )
-def test_input_errors_name_file_and_line(make_project: Callable[..., Path], files: dict[str, str], expected: list[str]) -> None:
+def test_input_errors_name_file_and_line(
+    make_project: Callable[..., Path], files: dict[str, str], expected: list[str]
+) -> None:
     root = make_project(files, stamp=False)
     with pytest.raises(InputError) as caught:
         build_site(root)
@@ -159,7 +196,11 @@ def test_input_errors_name_file_and_line(make_project: Callable[..., Path], file
 
 
 def test_code_spans_in_summaries_become_code(make_project: Callable[..., Path]) -> None:
-    root = make_project({"content/en/410.md": '+++\nsummary = "Send `Expect: 100-continue` <b>first</b>."\n+++\n## Gone {#meaning}\n\nText.\n'})
+    root = make_project(
+        {
+            "content/en/410.md": '+++\nsummary = "Send `Expect: 100-continue` <b>first</b>."\n+++\n## Gone {#meaning}\n\nText.\n'
+        }
+    )
     built = build_site(root, search=False)
     page = built.files["410/index.html"].decode()
     assert '<p class="lead">Send <code>Expect: 100-continue</code> &lt;b&gt;first&lt;/b&gt;.</p>' in page

@@ -23,30 +23,38 @@ class _Catalog(Translations):
         self._catalog = dict(messages)
 
 
-@pytest.mark.parametrize("source", [
-    '{{ _("Home") }}',
-    '<a title="{{ _("Home") }}">{{ _("Home") }}</a>',
-    '{{ _("%(n)s of %(total)s", n=value, total=2) }}',
-    '{% trans date=value %}Updated {{ date }}.{% endtrans %}',
-    '{{ _("100%% sure") }}',
-    '{{ _("Untranslated") }}',
-    '{{ _(value) }}',
-])
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Home") }}',
+        '<a title="{{ _("Home") }}">{{ _("Home") }}</a>',
+        '{{ _("%(n)s of %(total)s", n=value, total=2) }}',
+        "{% trans date=value %}Updated {{ date }}.{% endtrans %}",
+        '{{ _("100%% sure") }}',
+        '{{ _("Untranslated") }}',
+        "{{ _(value) }}",
+    ],
+)
 @pytest.mark.parametrize("value", ["<script>alert(1)</script>", "plain", 3])
-def test_gettext_folded_at_compile_time_renders_as_gettext_at_run_time(tmp_path: Path, source: str, value: object) -> None:
-    catalog = _Catalog({
-        "Home": "Главная <script>x</script> & \"q\"",
-        "%(n)s of %(total)s": "%(n)s из %(total)s <b>",
-        "Updated %(date)s.": "Обновлено %(date)s.",
-        "100%% sure": "на 100%% <i>",
-        "plain": "просто",
-    })
+def test_gettext_folded_at_compile_time_renders_as_gettext_at_run_time(
+    tmp_path: Path, source: str, value: object
+) -> None:
+    catalog = _Catalog(
+        {
+            "Home": 'Главная <script>x</script> & "q"',
+            "%(n)s of %(total)s": "%(n)s из %(total)s <b>",
+            "Updated %(date)s.": "Обновлено %(date)s.",
+            "100%% sure": "на 100%% <i>",
+            "plain": "просто",
+        }
+    )
     (tmp_path / "templates").mkdir()
     folded = new_environment(tmp_path, Routes("/"), catalog, "ru")
     runtime = jinja2.Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
     runtime.install_gettext_translations(catalog, newstyle=True)  # marks translations safe...
-    runtime.globals["_"] = runtime.globals["gettext"] = lambda s, **kw: jinja2.utils.markupsafe.Markup(
-        jinja2.utils.markupsafe.escape(catalog.gettext(s))) % kw  # ...so escape them, as the generator does
+    runtime.globals["_"] = runtime.globals["gettext"] = lambda s, **kw: (
+        jinja2.utils.markupsafe.Markup(jinja2.utils.markupsafe.escape(catalog.gettext(s))) % kw
+    )  # ...so escape them, as the generator does
     from generator.render import _TRANSLATIONS
 
     token = _TRANSLATIONS.set(catalog)
@@ -59,7 +67,9 @@ def test_gettext_folded_at_compile_time_renders_as_gettext_at_run_time(tmp_path:
 
 
 def test_folding_leaves_no_gettext_call_for_constant_strings(tmp_path: Path) -> None:
-    template = new_environment(tmp_path, Routes("/"), _Catalog({"Home": "Главная"}), "ru").parse('{{ _("Home") }} {{ _(x) }}')
+    template = new_environment(tmp_path, Routes("/"), _Catalog({"Home": "Главная"}), "ru").parse(
+        '{{ _("Home") }} {{ _(x) }}'
+    )
     folded = _FoldGettext(_Catalog({"Home": "Главная"})).visit(template)
     calls = [node for node in folded.find_all(jinja2.nodes.Call) if getattr(node.node, "name", "") in ("_", "gettext")]
     assert len(calls) == 1  # only the call with a variable is left
@@ -80,7 +90,17 @@ def _tree(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.mark.parametrize("name", ["english prose (translations become outdated)", "a new cross-link (back-links move)", "related codes in the facts", "a translation deleted (falls back to English)", "a template", "a catalog"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "english prose (translations become outdated)",
+        "a new cross-link (back-links move)",
+        "related codes in the facts",
+        "a translation deleted (falls back to English)",
+        "a template",
+        "a catalog",
+    ],
+)
 def test_a_rebuild_from_the_page_cache_equals_a_build_without_cache(make_project, tmp_path: Path, name: str) -> None:  # noqa: ANN001
     from test_incremental import apply
 
@@ -91,13 +111,17 @@ def test_a_rebuild_from_the_page_cache_equals_a_build_without_cache(make_project
     build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=2)
     assert (root / ".cache/pages.pickle").is_file()
     for _ in range(2):  # the second time, the spare tree (the site before last) is brought up to date
-        apply(root, name) if not _ else (root / "content/en/home.md").write_text(text_page("Home", "Edited again."), encoding="utf-8")
+        apply(root, name) if not _ else (root / "content/en/home.md").write_text(
+            text_page("Home", "Edited again."), encoding="utf-8"
+        )
         build_and_write(root, root / "_site", cache_dir=root / ".cache", jobs=2)
         build_and_write(root, tmp_path / "reference", cache_dir=None, jobs=1)
         assert _tree(root / "_site") == _tree(tmp_path / "reference")
 
 
-def test_the_page_cache_renders_only_what_changed_and_never_trusts_an_edited_output(make_project, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: ANN001
+def test_the_page_cache_renders_only_what_changed_and_never_trusts_an_edited_output(
+    make_project, monkeypatch: pytest.MonkeyPatch
+) -> None:  # noqa: ANN001
     from generator import pages
     from generator.build import build_and_write
 
@@ -107,7 +131,9 @@ def test_the_page_cache_renders_only_what_changed_and_never_trusts_an_edited_out
     good = (root / "_site/410/index.html").read_bytes()
     rendered: list[str] = []
     real = pages.render_views
-    monkeypatch.setattr(pages, "render_views", lambda views, *rest: [rendered.append(v.output) or real([v], *rest)[0] for v in views])
+    monkeypatch.setattr(
+        pages, "render_views", lambda views, *rest: [rendered.append(v.output) or real([v], *rest)[0] for v in views]
+    )
     page = root / "content/ru/404.md"
     page.write_text(page.read_text(encoding="utf-8").replace('summary = "', 'summary = "Сводка: ', 1), encoding="utf-8")
     (root / "_site/410/index.html").write_bytes(good + b"<!-- edited in place -->")
@@ -124,12 +150,19 @@ def _counting(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     rendered: list[str] = []
     real = pages.render_views
-    monkeypatch.setattr(pages, "render_views", lambda views, *rest: [rendered.append(v.output) or real([v], *rest)[0] for v in views])
+    monkeypatch.setattr(
+        pages, "render_views", lambda views, *rest: [rendered.append(v.output) or real([v], *rest)[0] for v in views]
+    )
     return rendered
 
 
-@pytest.mark.parametrize("change", ["a dependency's version", "the generator's code", "base_url", "a language's setting", "a template", "a catalog"])
-def test_every_cache_misses_when_anything_it_depends_on_changes(make_project, monkeypatch: pytest.MonkeyPatch, change: str) -> None:  # noqa: ANN001
+@pytest.mark.parametrize(
+    "change",
+    ["a dependency's version", "the generator's code", "base_url", "a language's setting", "a template", "a catalog"],
+)
+def test_every_cache_misses_when_anything_it_depends_on_changes(
+    make_project, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:  # noqa: ANN001
     import generator
     from generator import bodies
     from generator.build import build_and_write
@@ -147,7 +180,13 @@ def test_every_cache_misses_when_anything_it_depends_on_changes(make_project, mo
         generator.code_digest.cache_clear()
     elif change == "the generator's code":
         real = Path.read_bytes
-        monkeypatch.setattr(Path, "read_bytes", lambda self: real(self) + (b"# edited" if self.name == "site.py" and self.parent.name == "generator" else b""))
+        monkeypatch.setattr(
+            Path,
+            "read_bytes",
+            lambda self: (
+                real(self) + (b"# edited" if self.name == "site.py" and self.parent.name == "generator" else b"")
+            ),
+        )
         generator.code_digest.cache_clear()
     elif change == "base_url":
         site = root / "site.toml"
@@ -168,13 +207,17 @@ def test_every_cache_misses_when_anything_it_depends_on_changes(make_project, mo
         else:
             assert len(rendered) == len(built.content.page_keys) * len(built.config.languages)  # every page
         if change in ("a dependency's version", "the generator's code"):
-            assert bodies.BodyCache(root / ".cache" / "bodies.pickle").entries.keys().isdisjoint(hits)  # Markdown rendered again
+            assert (
+                bodies.BodyCache(root / ".cache" / "bodies.pickle").entries.keys().isdisjoint(hits)
+            )  # Markdown rendered again
             assert searched.isdisjoint(p.name for p in (root / ".cache" / "search").iterdir())  # and indexed again
     finally:
         generator.code_digest.cache_clear()
 
 
-def test_the_no_change_check_misses_after_a_dependency_upgrade(make_project, monkeypatch: pytest.MonkeyPatch, cli) -> None:  # noqa: ANN001
+def test_the_no_change_check_misses_after_a_dependency_upgrade(
+    make_project, monkeypatch: pytest.MonkeyPatch, cli
+) -> None:  # noqa: ANN001
     import generator
 
     root = make_project()

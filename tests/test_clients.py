@@ -49,11 +49,26 @@ def test_the_file_is_as_the_harness_writes_it() -> None:
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda t: t.replace('"curl": {"status": 301}', '"curl": {"stauts": 301}', 1), "301 get curl: unknown field 'stauts' (did you mean 'status'?)"),
-        (lambda t: t.replace('"curl-L": {"status": 404}', '"curl-X": {"status": 404}', 1), "404 get: client 'curl-X' is not in 'clients'"),
-        (lambda t: t.replace('"httpx": {"status": 503}', '"httpx": {"status": "503"}', 1), "503 get httpx: 'status' must be int"),
-        (lambda t: t.replace('"java": {"status": 410}', '"java": {}', 1), "410 get java: needs either 'status' or 'error'"),
-        (lambda t: t.replace('"noloc": {', '"nolocation": {', 1), "300: unknown probe 'nolocation' (did you mean 'noloc'?)"),
+        (
+            lambda t: t.replace('"curl": {"status": 301}', '"curl": {"stauts": 301}', 1),
+            "301 get curl: unknown field 'stauts' (did you mean 'status'?)",
+        ),
+        (
+            lambda t: t.replace('"curl-L": {"status": 404}', '"curl-X": {"status": 404}', 1),
+            "404 get: client 'curl-X' is not in 'clients'",
+        ),
+        (
+            lambda t: t.replace('"httpx": {"status": 503}', '"httpx": {"status": "503"}', 1),
+            "503 get httpx: 'status' must be int",
+        ),
+        (
+            lambda t: t.replace('"java": {"status": 410}', '"java": {}', 1),
+            "410 get java: needs either 'status' or 'error'",
+        ),
+        (
+            lambda t: t.replace('"noloc": {', '"nolocation": {', 1),
+            "300: unknown probe 'nolocation' (did you mean 'noloc'?)",
+        ),
         (lambda t: t.replace('"status": 418}', '"status": 418,}', 1), "invalid JSON: Expecting property name"),
     ],
 )
@@ -70,7 +85,9 @@ def test_bad_data_is_refused_with_its_line(change, message) -> None:  # noqa: AN
 
 
 def test_a_broken_file_stops_the_build(tmp_path: Path, make_project) -> None:  # noqa: ANN001
-    root = make_project({"content/clients.json": '{"clients": [], "codes": {"404": {"get": {"curl": {"status": 404}}}}}\n'})
+    root = make_project(
+        {"content/clients.json": '{"clients": [], "codes": {"404": {"get": {"curl": {"status": 404}}}}}\n'}
+    )
     with pytest.raises(InputError) as raised:
         build_site(root, search=False)
     assert "content/clients.json:1: 404 get: client 'curl' is not in 'clients'" in str(raised.value)
@@ -79,9 +96,24 @@ def test_a_broken_file_stops_the_build(tmp_path: Path, make_project) -> None:  #
 @pytest.mark.parametrize(
     ("path", "heading", "note", "legend"),
     [
-        ("301/index.html", "How clients handle it", "Without Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; every other client: <strong>301</strong>.", "“Chromium” is a navigation in a tab"),
-        ("zh/301/index.html", "客户端如何处理", "不带 Location 时： <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; 其他客户端： <strong>301</strong>.", "“Chromium”指在标签页中导航"),
-        ("ru/301/index.html", "Как его обрабатывают клиенты", "Без Location: <span lang=\"en\">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; остальные клиенты: <strong>301</strong>.", "«Chromium» — переход во вкладке"),
+        (
+            "301/index.html",
+            "How clients handle it",
+            'Without Location: <span lang="en">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; every other client: <strong>301</strong>.',
+            "“Chromium” is a navigation in a tab",
+        ),
+        (
+            "zh/301/index.html",
+            "客户端如何处理",
+            '不带 Location 时： <span lang="en">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; 其他客户端： <strong>301</strong>.',
+            "“Chromium”指在标签页中导航",
+        ),
+        (
+            "ru/301/index.html",
+            "Как его обрабатывают клиенты",
+            'Без Location: <span lang="en">urllib.<wbr>request</span>: <code>HTTP<wbr>Error</code>; остальные клиенты: <strong>301</strong>.',
+            "«Chromium» — переход во вкладке",
+        ),
     ],
 )
 def test_the_code_page_shows_the_table(path: str, heading: str, note: str, legend: str) -> None:
@@ -94,7 +126,10 @@ def test_the_code_page_shows_the_table(path: str, heading: str, note: str, legen
     rows = section.split("<tr>")[2:]
     assert len(rows) == len(CLIENTS)
     assert legend in section
-    assert '<th scope="row"><span lang="en">Chromium</span></th>' in rows[8] and '<th scope="row"><span lang="en">Chromium fetch()</span></th>' in rows[9]
+    assert (
+        '<th scope="row"><span lang="en">Chromium</span></th>' in rows[8]
+        and '<th scope="row"><span lang="en">Chromium fetch()</span></th>' in rows[9]
+    )
     # curl without -L returns the 301; urllib3 resends a POST with its body (measured)
     assert "<td><strong>301</strong></td>" in rows[0]
     assert rows[4].split("<td>")[2].startswith("→ POST<br>")
@@ -111,7 +146,11 @@ def test_every_measured_page_has_the_table_and_its_json_twin_the_data() -> None:
             assert '<section class="clients"' in files[f"{prefix}{code}/index.html"].decode(), (prefix, code)
             twin = json.loads(files[f"{prefix}{code}.json"])["clients"]
             assert twin == json.loads(json.dumps(data.data(code))), (prefix, code)
-    assert json.loads(files["ru/503.json"])["clients"]["probes"]["retry"]["urllib3"] == {"requests": 4, "status": 503, "waited": True}
+    assert json.loads(files["ru/503.json"])["clients"]["probes"]["retry"]["urllib3"] == {
+        "requests": 4,
+        "status": 503,
+        "waited": True,
+    }
 
 
 def test_the_home_page_names_the_versions() -> None:

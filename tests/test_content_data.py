@@ -27,17 +27,60 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The unofficial codes the reference must cover, with the vendor of each meaning (issue 3).
 UNOFFICIAL = {
-    218: ["Apache"], 419: ["Laravel"], 420: ["Spring", "Twitter"], 430: ["Shopify"], 440: ["Microsoft"],
-    449: ["Microsoft"], 450: ["Microsoft"], 460: ["AWS"], 463: ["AWS"], 464: ["AWS"], 561: ["AWS"],
-    444: ["nginx"], 494: ["nginx"], 495: ["nginx"], 496: ["nginx"], 497: ["nginx"], 498: ["Esri"],
-    499: ["nginx", "Esri"], 509: ["cPanel"], 520: ["Cloudflare"], 521: ["Cloudflare"], 522: ["Cloudflare"],
-    523: ["Cloudflare"], 524: ["Cloudflare"], 525: ["Cloudflare"], 526: ["Cloudflare"], 527: ["Cloudflare"],
-    529: ["Qualys"], 530: ["Cloudflare", "Pantheon"], 598: [None], 599: ["Tornado"],
+    218: ["Apache"],
+    419: ["Laravel"],
+    420: ["Spring", "Twitter"],
+    430: ["Shopify"],
+    440: ["Microsoft"],
+    449: ["Microsoft"],
+    450: ["Microsoft"],
+    460: ["AWS"],
+    463: ["AWS"],
+    464: ["AWS"],
+    561: ["AWS"],
+    444: ["nginx"],
+    494: ["nginx"],
+    495: ["nginx"],
+    496: ["nginx"],
+    497: ["nginx"],
+    498: ["Esri"],
+    499: ["nginx", "Esri"],
+    509: ["cPanel"],
+    520: ["Cloudflare"],
+    521: ["Cloudflare"],
+    522: ["Cloudflare"],
+    523: ["Cloudflare"],
+    524: ["Cloudflare"],
+    525: ["Cloudflare"],
+    526: ["Cloudflare"],
+    527: ["Cloudflare"],
+    529: ["Qualys"],
+    530: ["Cloudflare", "Pantheon"],
+    598: [None],
+    599: ["Tornado"],
 }
-CONFUSED = [(301, 302), (302, 303), (307, 308), (302, 307), (301, 308), (401, 403), (401, 407), (404, 410),
-            (400, 422), (413, 414), (413, 431), (414, 431), (429, 503), (502, 504)]
-FORMER = {413: "Payload Too Large", 414: "Request-URI Too Long", 416: "Requested Range Not Satisfiable",
-          422: "Unprocessable Entity"}
+CONFUSED = [
+    (301, 302),
+    (302, 303),
+    (307, 308),
+    (302, 307),
+    (301, 308),
+    (401, 403),
+    (401, 407),
+    (404, 410),
+    (400, 422),
+    (413, 414),
+    (413, 431),
+    (414, 431),
+    (429, 503),
+    (502, 504),
+]
+FORMER = {
+    413: "Payload Too Large",
+    414: "Request-URI Too Long",
+    416: "Requested Range Not Satisfiable",
+    422: "Unprocessable Entity",
+}
 
 
 @cache
@@ -136,7 +179,12 @@ def test_python_constants_match_http_status() -> None:
 def test_node_phrases_match_status_codes() -> None:
     node = shutil.which("node") or shutil.which("nodejs")
     assert node, "node is needed (CI installs Debian's nodejs)"
-    out = subprocess.run([node, "-e", "process.stdout.write(JSON.stringify(require('http').STATUS_CODES))"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [node, "-e", "process.stdout.write(JSON.stringify(require('http').STATUS_CODES))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     actual = {int(k): v for k, v in json.loads(out).items() if int(k) in content().codes}
     table = next(f for f in content().frameworks if f.key == "node")
     assert table.codes == actual
@@ -173,7 +221,19 @@ def test_java_constants_match_http_url_connection(tmp_path: Path) -> None:
 
 def test_every_framework_records_its_source_and_version() -> None:
     keys = [f.key for f in content().frameworks]
-    assert keys == ["python", "go", "rust", "dotnet", "node", "java", "httpcomponents", "rails", "symfony", "angular", "spring"]
+    assert keys == [
+        "python",
+        "go",
+        "rust",
+        "dotnet",
+        "node",
+        "java",
+        "httpcomponents",
+        "rails",
+        "symfony",
+        "angular",
+        "spring",
+    ]
     for framework in content().frameworks:
         assert framework.source and re.search(r"\d", framework.version), framework.key
 
@@ -182,7 +242,9 @@ def test_constant_tables_list_each_name_once_and_aliases_beside_a_constant() -> 
     ours = set(content().codes)
     for framework in content().frameworks:
         assert set(framework.codes) <= ours, framework.key
-        assert set(framework.aliases) <= set(framework.codes), f"{framework.key}: an alias is shown only beside its code's constant"
+        assert set(framework.aliases) <= set(framework.codes), (
+            f"{framework.key}: an alias is shown only beside its code's constant"
+        )
         names = list(framework.codes.values()) + list(framework.aliases.values())
         assert len(names) == len(set(names)), framework.key
 
@@ -191,7 +253,10 @@ def test_spring_table_is_pinned_and_matches_the_7_0_enum() -> None:
     spring = next(f for f in content().frameworks if f.key == "spring")
     assert re.fullmatch(r"Spring Framework 7\.0\.\d+", spring.version)
     # Added in 7.0 or deprecated-but-present in 7.0, and removed in 7.0 (issue 11).
-    assert (spring.codes.get(421), spring.codes.get(509)) == ("HttpStatus.MISDIRECTED_REQUEST", "HttpStatus.BANDWIDTH_LIMIT_EXCEEDED")
+    assert (spring.codes.get(421), spring.codes.get(509)) == (
+        "HttpStatus.MISDIRECTED_REQUEST",
+        "HttpStatus.BANDWIDTH_LIMIT_EXCEEDED",
+    )
     assert not {305, 419, 420} & set(spring.codes)
 
 
@@ -219,7 +284,9 @@ def test_confused_codes_have_an_x_or_y_note(a: int, b: int) -> None:
 def test_every_page_exists_and_is_current_in_every_language() -> None:
     config = load_config(ROOT)
     states = translation_states(config, content())
-    stale = sorted(f"{lang}/{key}: {state}" for (lang, key), state in states.items() if lang != "en" and state != CURRENT)
+    stale = sorted(
+        f"{lang}/{key}: {state}" for (lang, key), state in states.items() if lang != "en" and state != CURRENT
+    )
     assert stale == []
 
 

@@ -35,7 +35,9 @@ def code_toml(extra: str = "", meaning: str = "") -> str:
 
 
 def test_sources_are_listed_on_the_page_in_every_language_and_in_the_json(make_project: Callable[..., Path]) -> None:
-    root = make_project({"content/codes/404.toml": code_toml('reviewed = "2026-11-30"\n') + SPEC_SOURCE + VENDOR_SOURCE})
+    root = make_project(
+        {"content/codes/404.toml": code_toml('reviewed = "2026-11-30"\n') + SPEC_SOURCE + VENDOR_SOURCE}
+    )
     built = build_site(root)
     for prefix, heading in (("", "Sources"), ("zh/", "参考来源"), ("ru/", "Источники")):
         html = built.files[f"{prefix}404/index.html"].decode()
@@ -53,16 +55,45 @@ def test_sources_are_listed_on_the_page_in_every_language_and_in_the_json(make_p
     ]
 
 
-@pytest.mark.parametrize(("source", "at", "message"), [
-    ('\n[[source]]\nspec = "RFC 9110"\nsection = "99.9"\n', 'section = "99.9"', "section '99.9' of RFC 9110 is not in content/specs.toml"),
-    ('\n[[source]]\nspec = "RFC 1"\nsection = "1"\n', 'spec = "RFC 1"', "spec 'RFC 1' is not in content/specs.toml"),
-    ('\n[[source]]\ntitle = "A page"\nurl = "http://example.org/"\n', 'url = "http:', "source url must be an https:// URL"),
-    ('\n[[source]]\ntitle = "A page"\n', "[[source]]", "a source is either 'spec' and 'section', or 'title' and 'url'"),
-    ('\n[[source]]\ntitel = "A page"\nurl = "https://example.org/"\n', "titel", "source 1: unknown key 'titel' (did you mean 'title'?)"),
-    (SPEC_SOURCE + 'title = "x"\n', "[[source]]", "a specification source has exactly 'spec' and 'section'"),
-    (SPEC_SOURCE + SPEC_SOURCE, "[[source]]\nspec = \"RFC 9110\"\nsection = \"15.5.5\"\n\n[[source]]", "source https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5 is listed twice"),
-])
-def test_a_bad_source_is_reported_at_its_line(make_project: Callable[..., Path], source: str, at: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("source", "at", "message"),
+    [
+        (
+            '\n[[source]]\nspec = "RFC 9110"\nsection = "99.9"\n',
+            'section = "99.9"',
+            "section '99.9' of RFC 9110 is not in content/specs.toml",
+        ),
+        (
+            '\n[[source]]\nspec = "RFC 1"\nsection = "1"\n',
+            'spec = "RFC 1"',
+            "spec 'RFC 1' is not in content/specs.toml",
+        ),
+        (
+            '\n[[source]]\ntitle = "A page"\nurl = "http://example.org/"\n',
+            'url = "http:',
+            "source url must be an https:// URL",
+        ),
+        (
+            '\n[[source]]\ntitle = "A page"\n',
+            "[[source]]",
+            "a source is either 'spec' and 'section', or 'title' and 'url'",
+        ),
+        (
+            '\n[[source]]\ntitel = "A page"\nurl = "https://example.org/"\n',
+            "titel",
+            "source 1: unknown key 'titel' (did you mean 'title'?)",
+        ),
+        (SPEC_SOURCE + 'title = "x"\n', "[[source]]", "a specification source has exactly 'spec' and 'section'"),
+        (
+            SPEC_SOURCE + SPEC_SOURCE,
+            '[[source]]\nspec = "RFC 9110"\nsection = "15.5.5"\n\n[[source]]',
+            "source https://www.rfc-editor.org/rfc/rfc9110#section-15.5.5 is listed twice",
+        ),
+    ],
+)
+def test_a_bad_source_is_reported_at_its_line(
+    make_project: Callable[..., Path], source: str, at: str, message: str
+) -> None:
     text = code_toml() + source
     line = text[: text.rindex(at.split("\n")[-1])].count("\n") + 1  # the line of the last line of `at`
     root = make_project({"content/codes/404.toml": text}, stamp=False)
@@ -75,10 +106,14 @@ def test_reviewed_must_be_a_real_date(make_project: Callable[..., Path]) -> None
     root = make_project({"content/codes/404.toml": code_toml('reviewed = "2026-02-30"\n')}, stamp=False)
     with pytest.raises(InputError) as raised:
         build_site(root)
-    assert [str(p) for p in raised.value.problems] == ["content/codes/404.toml:6: reviewed '2026-02-30' must be a date as YYYY-MM-DD"]
+    assert [str(p) for p in raised.value.problems] == [
+        "content/codes/404.toml:6: reviewed '2026-02-30' must be a date as YYYY-MM-DD"
+    ]
 
 
-def test_an_unofficial_convention_that_no_vendor_documents_is_shown_without_a_vendor(make_project: Callable[..., Path]) -> None:
+def test_an_unofficial_convention_that_no_vendor_documents_is_shown_without_a_vendor(
+    make_project: Callable[..., Path],
+) -> None:
     """598: no vendor and no vendor page; the facts say 'none' and the specification list the status."""
     toml = code_toml().replace('status = "standard"\nspec = "RFC 9110"\nsection = "15.5.5"', 'status = "unofficial"')
     built = build_site(make_project({"content/codes/404.toml": toml}))
@@ -90,20 +125,27 @@ def test_an_unofficial_convention_that_no_vendor_documents_is_shown_without_a_ve
         assert f"<dd>{none}</dd>" in html
         assert f'badge-unofficial">{label}</span>' in html
 
+
 TEMPORARY = '\n[[meaning]]\nid = "draft"\nphrase = "Draft Meaning"\nstatus = "temporary"\nspec = "RFC 9110"\nsection = "15.5.5"\nexpires = "{date}"\n'
 
 
 @pytest.mark.parametrize(("expires", "expired"), [("2025-12-31", True), ("2026-01-01", False), ("2026-06-30", False)])
-def test_an_expired_temporary_registration_is_never_shown_as_current(make_project: Callable[..., Path], expires: str, expired: bool) -> None:
+def test_an_expired_temporary_registration_is_never_shown_as_current(
+    make_project: Callable[..., Path], expires: str, expired: bool
+) -> None:
     """The build date is 2026-01-01 (SOURCE_DATE_EPOCH in conftest)."""
     meaning = TEMPORARY.format(date=expires)
     body = "\n## Draft {#draft}\n\nA draft meaning.\n"
-    root = make_project({
-        "content/codes/404.toml": code_toml(meaning=meaning).replace('[[meaning]]\nphrase = "Not Found"', '[[meaning]]\nid = "meaning"\nphrase = "Not Found"'),
-        "content/en/404.md": __import__("sitekit").EN_404 + body,
-        "content/zh/404.md": None,
-        "content/ru/404.md": None,
-    })
+    root = make_project(
+        {
+            "content/codes/404.toml": code_toml(meaning=meaning).replace(
+                '[[meaning]]\nphrase = "Not Found"', '[[meaning]]\nid = "meaning"\nphrase = "Not Found"'
+            ),
+            "content/en/404.md": __import__("sitekit").EN_404 + body,
+            "content/zh/404.md": None,
+            "content/ru/404.md": None,
+        }
+    )
     built = build_site(root)
     page = built.files["404/index.html"].decode()
     warnings = [str(w) for w in built.warnings]
@@ -213,7 +255,9 @@ def test_each_fact_finds_at_least_two_statements_and_sources_itself() -> None:
         assert set(fact) == {"value", "source", "find"}, name
         assert fact["source"].startswith("https://"), name
         hits = sum(len(statements(fact, page.read_text(encoding="utf-8"))) for page in pages)
-        assert hits >= 2, f"content/facts.toml: [{name}] is stated on fewer than two pages: its patterns find nothing to keep consistent"
+        assert hits >= 2, (
+            f"content/facts.toml: [{name}] is stated on fewer than two pages: its patterns find nothing to keep consistent"
+        )
 
 
 def test_no_page_contradicts_a_fact() -> None:
@@ -223,7 +267,9 @@ def test_no_page_contradicts_a_fact() -> None:
         for name, fact in facts().items():
             for line, number in statements(fact, text):
                 if number != fact["value"]:
-                    wrong.append(f"{page.relative_to(ROOT)}:{line}: states {number} for {name}; content/facts.toml says {fact['value']}")
+                    wrong.append(
+                        f"{page.relative_to(ROOT)}:{line}: states {number} for {name}; content/facts.toml says {fact['value']}"
+                    )
     assert wrong == []
 
 
@@ -240,4 +286,6 @@ def test_418_is_titled_by_the_name_people_know_with_its_registry_status_beside_i
     page = files["418/index.html"].decode()
     assert "<title>418 I&#39;m a teapot" in page and 'badge badge-unused">Unused' in page
     data = json.loads(files["418.json"])
-    assert data["phrase"] == "I'm a teapot" and data["meanings"][0]["phrase"] == "(Unused)"  # the registry's entry, as IANA has it
+    assert (
+        data["phrase"] == "I'm a teapot" and data["meanings"][0]["phrase"] == "(Unused)"
+    )  # the registry's entry, as IANA has it

@@ -16,7 +16,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_language_names_come_from_cldr_in_their_own_language() -> None:
-    names = [language_name(Language(code, code, code, babel, "x")) for code, babel in [("en", "en"), ("zh", "zh_Hans"), ("ru", "ru"), ("de", "de")]]
+    names = [
+        language_name(Language(code, code, code, babel, "x"))
+        for code, babel in [("en", "en"), ("zh", "zh_Hans"), ("ru", "ru"), ("de", "de")]
+    ]
     assert names == ["English", "简体中文", "Русский", "Deutsch"]  # CLDR's name for zh_Hans as a whole
 
 
@@ -52,7 +55,11 @@ def test_new_language_needs_only_files(tmp_path: Path, cli: Callable[..., tuple[
     assert (root / "locales/de/LC_MESSAGES/messages.po").is_file() and (root / "content/de").is_dir()
     assert '[languages.de]\nprefix = "de"\ntag = "de"\nbabel = "de"\nog = "de_DE"' in (root / "site.toml").read_text()
     catalog = root / "locales/de/LC_MESSAGES/messages.po"
-    catalog.write_text(catalog.read_text().replace('msgid "Related codes"\nmsgstr ""', 'msgid "Related codes"\nmsgstr "Verwandte Codes"'))
+    catalog.write_text(
+        catalog.read_text().replace(
+            'msgid "Related codes"\nmsgstr ""', 'msgid "Related codes"\nmsgstr "Verwandte Codes"'
+        )
+    )
     (root / "content/de/404.md").write_text(
         (root / "content/en/404.md").read_text().replace("+++\nsummary", '+++\nphrase = "Nicht gefunden"\nsummary', 1)
     )
@@ -68,7 +75,9 @@ def test_new_language_needs_only_files(tmp_path: Path, cli: Callable[..., tuple[
     assert re.search(rf"^de\s+1/{pages}\s+0\s+0\s+{pages - 1}\s+\d+%$", out, re.M), out
 
 
-def test_status_lists_outdated_and_missing(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_status_lists_outdated_and_missing(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     root = make_project()
     english = root / "content/en/404.md"
     english.write_text(english.read_text() + "\nMore.\n")

@@ -31,8 +31,20 @@ message = "write z. B. (with a space)"
 def git(root: Path, *args: str) -> str:
     """Run git in the copy, as a translator's clone would."""
     done = subprocess.run(
-        ["git", "-c", "user.name=Translator", "-c", "user.email=translator@example.org", "-c", "commit.gpgsign=false", *args],
-        cwd=root, capture_output=True, text=True, check=True,
+        [
+            "git",
+            "-c",
+            "user.name=Translator",
+            "-c",
+            "user.email=translator@example.org",
+            "-c",
+            "commit.gpgsign=false",
+            *args,
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout
 
@@ -53,8 +65,18 @@ def copy_project(tmp_path: Path, *, history: bool) -> Path:
 def german_404(root: Path, *, drop_section: bool = False, term: str = "Statuscode", example: str = "z. B.") -> str:
     """A partial German translation of the 404 page: headings and summary in German."""
     text = (root / "content/en/404.md").read_text()
-    text = re.sub(r"^summary = .*$", f'phrase = "Nicht gefunden"\nsummary = "Der {term} sagt {example}: hier ist nichts."', text, count=1, flags=re.M)
-    for english, german in [("What it means", "Was er bedeutet"), ("When servers send it", "Wann Server ihn senden"), ("Example", "Beispiel")]:
+    text = re.sub(
+        r"^summary = .*$",
+        f'phrase = "Nicht gefunden"\nsummary = "Der {term} sagt {example}: hier ist nichts."',
+        text,
+        count=1,
+        flags=re.M,
+    )
+    for english, german in [
+        ("What it means", "Was er bedeutet"),
+        ("When servers send it", "Wann Server ihn senden"),
+        ("Example", "Beispiel"),
+    ]:
         text = text.replace(f"## {english} {{#", f"## {german} {{#")
     if drop_section:
         text = text[: text.index("## 404 or 410?")]
@@ -81,18 +103,29 @@ def test_a_new_language_from_init_to_update(tmp_path: Path, cli: Cli) -> None:
     page.write_text(german_404(root, drop_section=True, term="Status-Code", example="z.B."))
     code, out, err = run("check")
     assert code == 65 and no_python_reprs(err)
-    causes = page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if x.endswith("{#causes}"))) + 1
-    assert f"content/de/404.md:{causes}: section #vs-410 of the English page is missing: add its heading with {{#vs-410}} after #causes" in err
+    causes = (
+        page.read_text().split("\n").index(next(x for x in page.read_text().split("\n") if x.endswith("{#causes}"))) + 1
+    )
+    assert (
+        f"content/de/404.md:{causes}: section #vs-410 of the English page is missing: add its heading with {{#vs-410}} after #causes"
+        in err
+    )
     assert "cross-link [[410]] of the English page is missing" not in err  # 410 is linked earlier too
     code, out, err = run("i18n", "stamp", "de", "404")
     assert code == 65 and "source_hash" not in page.read_text()
     assert "section #vs-410 of the English page is missing" in err
-    assert err.splitlines()[-1] == "nothing stamped: content/de/404.md must match the English page first (fix the problems above)"
+    assert (
+        err.splitlines()[-1]
+        == "nothing stamped: content/de/404.md must match the English page first (fix the problems above)"
+    )
 
     # lint: the glossary's word and the punctuation rule, one `path:line: message` line each
     code, out, err = run("i18n", "lint", "de")
     assert code == 1
-    assert out == "content/de/404.md:3: «Status-Code»: write «Statuscode» (status code)\ncontent/de/404.md:3: «z.B.»: write z. B. (with a space)\n"
+    assert (
+        out
+        == "content/de/404.md:3: «Status-Code»: write «Statuscode» (status code)\ncontent/de/404.md:3: «z.B.»: write z. B. (with a space)\n"
+    )
     assert err == "2 findings in 1 page\n"
 
     # fixed: complete structure, glossary word; lint and check are clean, the page is new
@@ -151,13 +184,18 @@ def test_diff_without_history_says_why(tmp_path: Path, cli: Cli) -> None:
     code, out, err = cli("--root", str(root), "i18n", "diff", "zh", "404")
     assert code == 65 and out == ""
     first = err.splitlines()[0]
-    assert re.fullmatch(r"content/zh/404\.md:\d+: cannot show what changed in English: this copy of the project is not a git clone, .*", first), first
+    assert re.fullmatch(
+        r"content/zh/404\.md:\d+: cannot show what changed in English: this copy of the project is not a git clone, .*",
+        first,
+    ), first
 
 
 def test_diff_with_a_stamp_missing_from_history(tmp_path: Path, cli: Cli) -> None:
     root = copy_project(tmp_path, history=True)
     page = root / "content/ru/404.md"
-    page.write_text(re.sub(r'^source_hash = ".*"$', 'source_hash = "0123456789ab"', page.read_text(), count=1, flags=re.M))
+    page.write_text(
+        re.sub(r'^source_hash = ".*"$', 'source_hash = "0123456789ab"', page.read_text(), count=1, flags=re.M)
+    )
     code, _, err = cli("--root", str(root), "i18n", "diff", "ru", "404")
     assert code == 65
     assert "no version of content/en/404.md in the git history has source_hash '0123456789ab'" in err

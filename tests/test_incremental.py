@@ -26,7 +26,11 @@ EDITS: dict[str, tuple[str, str | None, str | None]] = {
     "a template": ("templates/code.html", "</article>", "<p>Edited.</p>\n</article>"),
     "a catalog": ("locales/ru/LC_MESSAGES/messages.po", 'msgstr "Главная"', 'msgstr "Домой"'),
     "a code added (facts)": ("content/codes/418.toml", "", NEW_CODE),
-    "a code added (page)": ("content/en/418.md", "", '+++\nsummary = "Short and stout."\n+++\n## What it means {#meaning}\n\nA joke; see [[404]].\n'),
+    "a code added (page)": (
+        "content/en/418.md",
+        "",
+        '+++\nsummary = "Short and stout."\n+++\n## What it means {#meaning}\n\nA joke; see [[404]].\n',
+    ),
     "a code removed (page)": ("content/en/410.md", "", None),
     "a code removed (facts, and the link to it)": ("content/codes/410.toml", "", None),
     "the settings": ("site.toml", 'og = "ru_RU"', 'og = "ru_UA"'),
@@ -58,7 +62,10 @@ def project(make_project: Callable[..., Path]) -> Path:
     (root / "site.toml").write_text("search = false\n" + (root / "site.toml").read_text())
     for lang in ("zh", "ru", "en"):  # the removed code's cross-links go too, so the site stays valid
         for page in (root / "content" / lang).glob("*.md"):
-            page.write_text(page.read_text(encoding="utf-8").replace("[[410#meaning]]", "[[404]]").replace("[[410]]", "[[404]]"), encoding="utf-8")
+            page.write_text(
+                page.read_text(encoding="utf-8").replace("[[410#meaning]]", "[[404]]").replace("[[410]]", "[[404]]"),
+                encoding="utf-8",
+            )
     facts = root / "content" / "codes" / "404.toml"
     facts.write_text(facts.read_text(encoding="utf-8").replace("related = [410]", "related = []"), encoding="utf-8")
     stamp_all(root)
@@ -72,7 +79,9 @@ CHANGES["a code removed"] = ["a code removed (page)", "a code removed (facts, an
 
 
 @pytest.mark.parametrize("name", list(CHANGES))
-def test_a_rebuild_after_one_change_equals_a_full_build(make_project: Callable[..., Path], tmp_path: Path, name: str) -> None:
+def test_a_rebuild_after_one_change_equals_a_full_build(
+    make_project: Callable[..., Path], tmp_path: Path, name: str
+) -> None:
     root = project(make_project)
     out = tmp_path / "out"
     session = Session(root, out)
@@ -140,7 +149,9 @@ def test_refreshed_search_bundles_equal_a_full_builds(make_project: Callable[...
     assert on_disk(tmp_path / "out") == dict(full.files)
 
 
-def test_a_rebuild_that_fails_unexpectedly_never_stops_the_next(make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rebuild_that_fails_unexpectedly_never_stops_the_next(
+    make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from generator import serve
 
     root = project(make_project)

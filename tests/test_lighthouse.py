@@ -16,7 +16,9 @@ from browserkit import CHROMIUM_ARGS, NODE_MODULES, ROOT, MissingTool, chromium,
 from generator.build import build_site
 from generator.write import write_site
 
-PRODUCTION_URL = "https://http-status.example/"  # any absolute URL: Lighthouse checks the links are absolute and consistent
+PRODUCTION_URL = (
+    "https://http-status.example/"  # any absolute URL: Lighthouse checks the links are absolute and consistent
+)
 PAGES = [f"{prefix}{path}" for prefix in ("", "/zh", "/ru") for path in ("/", "/4xx/", "/429/")]
 RUNNER = ROOT / "tools" / "browser" / "lighthouse.mjs"
 TIMEOUT = 1800  # seconds for all pages: Lighthouse loads each page several times, and the machine may be busy
@@ -31,16 +33,28 @@ def test_lighthouse_scores_100(tmp_path: Path) -> None:
         pytest.fail(str(missing), pytrace=False)
     node = shutil.which("node")
     if not node:
-        pytest.fail("node not found: install Node.js (Debian: apt-get install nodejs npm) (deselect with -m 'not browser')", pytrace=False)
+        pytest.fail(
+            "node not found: install Node.js (Debian: apt-get install nodejs npm) (deselect with -m 'not browser')",
+            pytrace=False,
+        )
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("SOURCE_DATE_EPOCH", "1767225600")
         built = build_site(ROOT, base_url=PRODUCTION_URL)
     write_site(tmp_path / "site", built.files, ROOT)
     with serve(tmp_path / "site") as origin:
         env = {**os.environ, "CHROME_FLAGS": " ".join(CHROMIUM_ARGS)}
-        done = subprocess.run([node, str(RUNNER), browser, *[origin + p for p in PAGES]], capture_output=True, text=True, timeout=TIMEOUT, env=env, check=False)
+        done = subprocess.run(
+            [node, str(RUNNER), browser, *[origin + p for p in PAGES]],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            env=env,
+            check=False,
+        )
     assert done.returncode == 0, done.stderr[-3000:]
     results = json.loads(done.stdout)
     assert sorted(results) == sorted(origin + p for p in PAGES)
-    below = {url.removeprefix(origin): scores for url, scores in results.items() if any(v != 1 for v in scores.values())}
+    below = {
+        url.removeprefix(origin): scores for url, scores in results.items() if any(v != 1 for v in scores.values())
+    }
     assert not below, json.dumps(below, indent=1, ensure_ascii=False)

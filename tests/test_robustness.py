@@ -30,7 +30,32 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # -- property-based: only the project's own input error ever escapes ---------------------------
 
-fragments = st.sampled_from(["+++", "\n", "summary", " = ", '"', "[", "]", "[[", "]]", "404", "#", "|", "{#x}", "=", "'", "\\", "\t", "phrases", ".", "0", "é", "限"])
+fragments = st.sampled_from(
+    [
+        "+++",
+        "\n",
+        "summary",
+        " = ",
+        '"',
+        "[",
+        "]",
+        "[[",
+        "]]",
+        "404",
+        "#",
+        "|",
+        "{#x}",
+        "=",
+        "'",
+        "\\",
+        "\t",
+        "phrases",
+        ".",
+        "0",
+        "é",
+        "限",
+    ]
+)
 texts = st.lists(st.one_of(fragments, st.text(max_size=8)), max_size=40).map("".join)
 
 
@@ -54,11 +79,26 @@ def test_markdown_and_cross_links_never_crash(text: str) -> None:
     assert "<x>" not in html  # link text is escaped
 
 
-po_lines = st.sampled_from([
-    'msgid ""', 'msgstr ""', '"Content-Type: text/plain; charset=UTF-8\\n"', '"Plural-Forms: nplurals=3; plural=(n%10==1 ? 0 : 1);\\n"',
-    'msgid "Home"', 'msgstr "Главная"', 'msgid_plural "Homes"', 'msgstr[0] "a"', 'msgstr[1] "%(num)s b"', 'msgstr[2] "%(x)s"',
-    "#, fuzzy", "", 'msgctxt "c"', 'msgstr "100%"', '"unterminated', "garbage",
-])
+po_lines = st.sampled_from(
+    [
+        'msgid ""',
+        'msgstr ""',
+        '"Content-Type: text/plain; charset=UTF-8\\n"',
+        '"Plural-Forms: nplurals=3; plural=(n%10==1 ? 0 : 1);\\n"',
+        'msgid "Home"',
+        'msgstr "Главная"',
+        'msgid_plural "Homes"',
+        'msgstr[0] "a"',
+        'msgstr[1] "%(num)s b"',
+        'msgstr[2] "%(x)s"',
+        "#, fuzzy",
+        "",
+        'msgctxt "c"',
+        'msgstr "100%"',
+        '"unterminated',
+        "garbage",
+    ]
+)
 
 
 @given(st.lists(po_lines, max_size=20).map("\n".join))
@@ -96,7 +136,9 @@ def test_pathological_markdown_renders_quickly_or_is_refused(name: str) -> None:
     path = ROOT / "tests" / f"patho-{os.getpid()}.txt"
     path.write_text(PATHOLOGICAL[name], encoding="utf-8")
     try:
-        result = subprocess.run([sys.executable, "-c", code, str(path)], check=True, timeout=300, cwd=ROOT, capture_output=True, text=True)
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(path)], check=True, timeout=300, cwd=ROOT, capture_output=True, text=True
+        )
         seconds, problems = result.stdout.split("\n", 1)
         assert float(seconds) < 2.0, seconds
         if name.startswith(("open", "nested lists")):
@@ -108,16 +150,37 @@ def test_pathological_markdown_renders_quickly_or_is_refused(name: str) -> None:
 # Inputs that took more than 2 s with stock Python-Markdown 3.11 (measured on this project's
 # converter; figures in generator/markup.py): each is refused by its limit, before Markdown runs.
 REFUSED = {
-    "backtick runs of many lengths": (" ".join("`" * i for i in range(1, 60)), "a run of 9 backticks; code spans may use at most 8 (use a fenced block)"),
+    "backtick runs of many lengths": (
+        " ".join("`" * i for i in range(1, 60)),
+        "a run of 9 backticks; code spans may use at most 8 (use a fenced block)",
+    ),
     "many backticks": ("`a" * 20_000, "20000 backticks outside code blocks; a page may have at most 2000"),
     "many emphasis markers": ("*a" * 20_000, "20000 '*' and '_' outside code blocks; a page may have at most 2000"),
     "many underscores": ("_a" * 20_000, "20000 '*' and '_' outside code blocks; a page may have at most 2000"),
-    "list markers on one line": ("- " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
-    "ordered list markers on one line": ("1. " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
-    "quote markers": ("> " * 5_000 + "x", "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most"),
-    "hard line breaks": ("a  \n" * 20_000, "20000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000"),
-    "backslash escapes": ("\\\\" * 20_000, "40000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000"),
-    "one long paragraph": ("word " * 100_000, "a paragraph or block of 500000 characters; split it with blank lines (at most 20000)"),
+    "list markers on one line": (
+        "- " * 5_000 + "x",
+        "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most",
+    ),
+    "ordered list markers on one line": (
+        "1. " * 5_000 + "x",
+        "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most",
+    ),
+    "quote markers": (
+        "> " * 5_000 + "x",
+        "line opens more than 20 nested lists or quotes; nesting may go 20 levels deep at most",
+    ),
+    "hard line breaks": (
+        "a  \n" * 20_000,
+        "20000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000",
+    ),
+    "backslash escapes": (
+        "\\\\" * 20_000,
+        "40000 backslashes, '&', '<' and hard line breaks outside code blocks; a page may have at most 2000",
+    ),
+    "one long paragraph": (
+        "word " * 100_000,
+        "a paragraph or block of 500000 characters; split it with blank lines (at most 20000)",
+    ),
 }
 
 
@@ -156,7 +219,9 @@ print("ok")
 def test_pages_just_within_every_limit_render() -> None:
     """A page of almost 512 KB with every limit nearly reached renders (0.6-1.4 s each on the
     2 loaded cores where the limits were measured): the timeout only catches a hang."""
-    result = subprocess.run([sys.executable, "-c", AT_LIMITS_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", AT_LIMITS_SCRIPT], cwd=ROOT, capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "ok\n"
 
@@ -207,7 +272,9 @@ def test_build_killed_at_any_moment_leaves_the_previous_site(tmp_path: Path) -> 
     root = copy_real_project(tmp_path / "project")
     subprocess.run(build_command(root), check=True, capture_output=True)
     before = snapshot(root / "_site")
-    (root / "content/en/404.md").write_text((root / "content/en/404.md").read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8")
+    (root / "content/en/404.md").write_text(
+        (root / "content/en/404.md").read_text(encoding="utf-8") + "\nChanged.\n", encoding="utf-8"
+    )
     rng = random.Random(7)
     for _ in range(6):
         process = subprocess.Popen(build_command(root), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -234,7 +301,9 @@ def test_a_write_failing_half_way_leaves_the_previous_site(tmp_path: Path) -> No
     out = tmp_path / "site"
     write_site(out, {f"page{i}.html": b"old" for i in range(10)}, tmp_path / "project")
     before = snapshot(out)
-    files = {f"page{i}.html": b"new" for i in range(10)} | {"page5.html/inner.html": b"x"}  # a file where a folder must go
+    files = {f"page{i}.html": b"new" for i in range(10)} | {
+        "page5.html/inner.html": b"x"
+    }  # a file where a folder must go
     with pytest.raises(OSError):
         write_site(out, files, tmp_path / "project")
     assert snapshot(out) == before
@@ -259,19 +328,40 @@ def test_second_build_into_the_same_output_refuses_while_the_first_completes(tmp
 # -- reproducibility ---------------------------------------------------------------------------
 
 
-def test_builds_are_identical_across_hash_seeds_time_zones_locales_and_directories(make_project: Callable[..., Path], tmp_path: Path) -> None:
+def test_builds_are_identical_across_hash_seeds_time_zones_locales_and_directories(
+    make_project: Callable[..., Path], tmp_path: Path
+) -> None:
     root = make_project()
     trees = []
-    for seed, zone, lang, cwd in [("0", "UTC", "C.UTF-8", root), ("4242", "Asia/Shanghai", "ru_RU.UTF-8", tmp_path), ("random", "America/Los_Angeles", "zh_CN.UTF-8", Path("/"))]:
+    for seed, zone, lang, cwd in [
+        ("0", "UTC", "C.UTF-8", root),
+        ("4242", "Asia/Shanghai", "ru_RU.UTF-8", tmp_path),
+        ("random", "America/Los_Angeles", "zh_CN.UTF-8", Path("/")),
+    ]:
         out = tmp_path / f"out-{seed}"
-        env = {**os.environ, "PYTHONHASHSEED": seed, "TZ": zone, "LANG": lang, "LC_ALL": lang, "SOURCE_DATE_EPOCH": "1767225600"}
-        subprocess.run([sys.executable, "-m", "generator", "--root", str(root), "build", "--out", str(out), "--no-cache"], check=True, env=env, cwd=cwd, capture_output=True)
+        env = {
+            **os.environ,
+            "PYTHONHASHSEED": seed,
+            "TZ": zone,
+            "LANG": lang,
+            "LC_ALL": lang,
+            "SOURCE_DATE_EPOCH": "1767225600",
+        }
+        subprocess.run(
+            [sys.executable, "-m", "generator", "--root", str(root), "build", "--out", str(out), "--no-cache"],
+            check=True,
+            env=env,
+            cwd=cwd,
+            capture_output=True,
+        )
         trees.append(snapshot(out))
     assert trees[0] == trees[1] == trees[2]
     assert any(name.startswith("zh/pagefind/") for name in trees[0])  # the search index is part of it
 
 
-def test_dates_come_from_source_date_epoch_or_git(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dates_come_from_source_date_epoch_or_git(
+    make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_project()
     assert "January 1, 2026" in build_site(root).files["index.html"].decode()
     assert "2026年1月1日" in build_site(root).files["zh/index.html"].decode()
@@ -286,12 +376,28 @@ def test_dates_come_from_source_date_epoch_or_git(make_project: Callable[..., Pa
 # -- injection payloads ------------------------------------------------------------------------
 
 PAYLOADS = [
-    "<script>alert(1)</script>", '"><script>alert(2)</script>', "</title><script>alert(3)</script>",
-    "<img src=x onerror=alert(4)>", "<svg onload=alert(5)>", "javascript:alert(6)", "data:text/html,<script>alert(7)</script>",
-    "{{ 7*7 }}", "{% raw %}x{% endraw %}", "%(x)s", "' onmouseover='alert(8)", "<iframe src=//evil.example>",
-    "<a href=\"javascript:alert(9)\">x</a>", "<style>body{display:none}</style>", "<!--", "]]></x><script>alert(10)</script>",
-    "&lt;script&gt;alert(11)&lt;/script&gt;", "<body onload=alert(12)>", "<details open ontoggle=alert(13)>", "\u202e<script>alert(14)</script>",
-    "<math><mi xlink:href=\"javascript:alert(15)\">x</mi></math>", "<object data=//evil.example>",
+    "<script>alert(1)</script>",
+    '"><script>alert(2)</script>',
+    "</title><script>alert(3)</script>",
+    "<img src=x onerror=alert(4)>",
+    "<svg onload=alert(5)>",
+    "javascript:alert(6)",
+    "data:text/html,<script>alert(7)</script>",
+    "{{ 7*7 }}",
+    "{% raw %}x{% endraw %}",
+    "%(x)s",
+    "' onmouseover='alert(8)",
+    "<iframe src=//evil.example>",
+    '<a href="javascript:alert(9)">x</a>',
+    "<style>body{display:none}</style>",
+    "<!--",
+    "]]></x><script>alert(10)</script>",
+    "&lt;script&gt;alert(11)&lt;/script&gt;",
+    "<body onload=alert(12)>",
+    "<details open ontoggle=alert(13)>",
+    "\u202e<script>alert(14)</script>",
+    '<math><mi xlink:href="javascript:alert(15)">x</mi></math>',
+    "<object data=//evil.example>",
 ]
 TOML_SAFE = [p.replace("\\", "\\\\").replace('"', '\\"') for p in PAYLOADS]
 
@@ -330,21 +436,45 @@ def injected_project(make_project: Callable[..., Path]) -> Path:
     body = "\n\n".join(f"Payload {i}: {p}\n\n[link {i}]({p.split()[0]})" for i, p in enumerate(PAYLOADS))
     markdown_payloads = "## Payloads {#payloads}\n\n" + body + "\n"
     summary = " ".join(TOML_SAFE)
-    root = make_project({
-        "content/en/410.md": f'+++\nsummary = "{summary}"\n+++\n## What it means {{#meaning}}\n\nRemoved; compare [[404]].\n\n' + "\n".join(f"- {p}" for p in PAYLOADS) + "\n",
-        "content/ru/410.md": f'+++\nphrase = "{summary}"\nsummary = "{summary}"\n+++\n## What it means {{#meaning}}\n\nУдалён; ср. [[404]].\n\n' + "\n".join(f"- {p}" for p in PAYLOADS) + "\n",
-        "content/zh/home.md": f'+++\ntitle = "{summary}"\nsummary = "{summary}"\n+++\n' + "\n".join(f"* {p}" for p in PAYLOADS) + "\n",
-        "content/en/4xx.md": f'+++\ntitle = "{summary}"\nsummary = "x"\n+++\n' + "\n".join(f"* {p}" for p in PAYLOADS) + "\n",
-        "content/codes/499.toml": (ROOT / "tests").joinpath("sitekit.py").exists() and __import__("sitekit").CODE_499.replace('phrase = "Token Required"', f'phrase = "{TOML_SAFE[1]}"').replace('vendor = "Esri ArcGIS"', f'vendor = "{TOML_SAFE[3]}"'),
-        "content/zh/499.md": f'+++\nphrase = "{TOML_SAFE[0]}"\nsummary = "{TOML_SAFE[2]}"\n[phrases]\nesri = "{TOML_SAFE[4]}"\n+++\n## nginx {{#nginx}}\n\n[[404]] {PAYLOADS[0]}\n\n## Esri {{#esri}}\n\n{PAYLOADS[3]}\n',
-    })
+    root = make_project(
+        {
+            "content/en/410.md": f'+++\nsummary = "{summary}"\n+++\n## What it means {{#meaning}}\n\nRemoved; compare [[404]].\n\n'
+            + "\n".join(f"- {p}" for p in PAYLOADS)
+            + "\n",
+            "content/ru/410.md": f'+++\nphrase = "{summary}"\nsummary = "{summary}"\n+++\n## What it means {{#meaning}}\n\nУдалён; ср. [[404]].\n\n'
+            + "\n".join(f"- {p}" for p in PAYLOADS)
+            + "\n",
+            "content/zh/home.md": f'+++\ntitle = "{summary}"\nsummary = "{summary}"\n+++\n'
+            + "\n".join(f"* {p}" for p in PAYLOADS)
+            + "\n",
+            "content/en/4xx.md": f'+++\ntitle = "{summary}"\nsummary = "x"\n+++\n'
+            + "\n".join(f"* {p}" for p in PAYLOADS)
+            + "\n",
+            "content/codes/499.toml": (ROOT / "tests").joinpath("sitekit.py").exists()
+            and __import__("sitekit")
+            .CODE_499.replace('phrase = "Token Required"', f'phrase = "{TOML_SAFE[1]}"')
+            .replace('vendor = "Esri ArcGIS"', f'vendor = "{TOML_SAFE[3]}"'),
+            "content/zh/499.md": f'+++\nphrase = "{TOML_SAFE[0]}"\nsummary = "{TOML_SAFE[2]}"\n[phrases]\nesri = "{TOML_SAFE[4]}"\n+++\n## nginx {{#nginx}}\n\n[[404]] {PAYLOADS[0]}\n\n## Esri {{#esri}}\n\n{PAYLOADS[3]}\n',
+        }
+    )
     catalog = root / "locales/ru/LC_MESSAGES/messages.po"
     text = catalog.read_text(encoding="utf-8")
     text = re.sub(r'(msgid "Related codes"\nmsgstr ")[^"]*"', lambda m: m.group(1) + TOML_SAFE[1] + '"', text)
-    text = re.sub(r'(msgid "Updated %\(date\)s."\nmsgstr ")[^"]*"', lambda m: m.group(1) + TOML_SAFE[0].replace("%", "%%") + ' %(date)s"', text)
-    text = re.sub(r'(msgid "%\(num\)s code"\nmsgid_plural "%\(num\)s codes"\nmsgstr\[0\] ")[^"]*"', lambda m: m.group(1) + TOML_SAFE[3] + ' %(num)s"', text)
+    text = re.sub(
+        r'(msgid "Updated %\(date\)s."\nmsgstr ")[^"]*"',
+        lambda m: m.group(1) + TOML_SAFE[0].replace("%", "%%") + ' %(date)s"',
+        text,
+    )
+    text = re.sub(
+        r'(msgid "%\(num\)s code"\nmsgid_plural "%\(num\)s codes"\nmsgstr\[0\] ")[^"]*"',
+        lambda m: m.group(1) + TOML_SAFE[3] + ' %(num)s"',
+        text,
+    )
     catalog.write_text(text, encoding="utf-8")
-    (root / "content/en/404.md").write_text((root / "content/en/404.md").read_text() + "\n" + markdown_payloads.replace("## Payloads {#payloads}\n\n", ""), encoding="utf-8")
+    (root / "content/en/404.md").write_text(
+        (root / "content/en/404.md").read_text() + "\n" + markdown_payloads.replace("## Payloads {#payloads}\n\n", ""),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -367,7 +497,7 @@ def test_no_injected_script_handler_or_unsafe_url_reaches_any_page(make_project:
     assert "{{ 7*7 }}" in built.files["410/index.html"].decode()
     assert "%(x)s" in built.files["ru/410/index.html"].decode()
     ru = built.files["ru/404/index.html"].decode()
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ru and '&#34;&gt;&lt;script&gt;alert(2)' in ru
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in ru and "&#34;&gt;&lt;script&gt;alert(2)" in ru
 
 
 # -- Content-Security-Policy and origins ------------------------------------------------------

@@ -32,7 +32,9 @@ class Server:
         self.root, self.port = root, port
         self.process = subprocess.Popen(
             [sys.executable, "-m", "generator", "--root", str(root), "serve", "--port", str(port)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
         )
         deadline = time.monotonic() + 180  # generous: the machine may be loaded
         while time.monotonic() < deadline:
@@ -95,8 +97,18 @@ def test_serves_pages_with_the_reload_client(server: Server) -> None:
 
 @pytest.mark.parametrize(
     "path",
-    ["/../site.toml", "/%2e%2e/site.toml", "/%2E%2E/%2E%2E/etc/passwd", "/..%2fsite.toml", "/static/..%5c..%5csite.toml",
-     "/%00", "/index.html%00.txt", "//etc/passwd", "/.generator-manifest", "/..\\site.toml"],
+    [
+        "/../site.toml",
+        "/%2e%2e/site.toml",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/..%2fsite.toml",
+        "/static/..%5c..%5csite.toml",
+        "/%00",
+        "/index.html%00.txt",
+        "//etc/passwd",
+        "/.generator-manifest",
+        "/..\\site.toml",
+    ],
 )
 def test_paths_outside_the_output_are_refused(server: Server, path: str) -> None:
     status, body, _ = server.get(path)
@@ -113,7 +125,7 @@ def test_symlink_out_of_the_root_is_refused(server: Server) -> None:
 
 def test_no_directory_listing(server: Server) -> None:
     status, body, _ = server.get("/static/")
-    assert status == 404 and '/static/notfound.js' in body  # the 404 page, not a listing
+    assert status == 404 and "/static/notfound.js" in body  # the 404 page, not a listing
     assert "favicon.svg</a>" not in body and "Index of" not in body
 
 
@@ -136,7 +148,10 @@ def test_edit_rebuilds_dependents_and_two_saves_both_show(server: Server) -> Non
 def _indexed(bundle: Path, word: str) -> bool:
     """Whether a page of a search bundle holds `word` (its fragments are gzipped JSON; Chinese text
     is stored segmented, with zero-width spaces between the words)."""
-    return any(word in gzip.decompress(p.read_bytes()).decode("utf-8", "replace").replace("\u200b", "") for p in (bundle / "fragment").glob("*.pf_fragment"))
+    return any(
+        word in gzip.decompress(p.read_bytes()).decode("utf-8", "replace").replace("\u200b", "")
+        for p in (bundle / "fragment").glob("*.pf_fragment")
+    )
 
 
 def _files(bundle: Path) -> dict[str, int]:
@@ -164,7 +179,9 @@ def test_an_edit_reaches_the_search_index_of_its_language_only(server: Server) -
         assert time.monotonic() < deadline, "the English search index never saw the edit"
         time.sleep(0.1)
     out, _ = server.stop()
-    assert out.count("Search index updated") >= 1 and out.count("Rebuilt") >= 2  # (the last line may come after the stop)
+    assert (
+        out.count("Search index updated") >= 1 and out.count("Rebuilt") >= 2
+    )  # (the last line may come after the stop)
 
 
 def test_burst_of_saves_is_one_rebuild(server: Server) -> None:
@@ -208,7 +225,9 @@ def test_reload_socket_checks_origin_and_sends_reload(server: Server) -> None:
         with pytest.raises(Exception, match="403"):
             await websocket_connect(httpclient_request(url, "http://evil.example"))
         socket = await websocket_connect(httpclient_request(url, f"http://127.0.0.1:{server.port}"))
-        socket.write_message(json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]}))
+        socket.write_message(
+            json.dumps({"command": "hello", "protocols": ["http://livereload.com/protocols/official-7"]})
+        )
         hello = json.loads(await socket.read_message())
         assert hello["command"] == "hello"
         await asyncio.sleep(0.2)
@@ -244,7 +263,10 @@ def test_adding_and_removing_a_code_keeps_the_server_rebuilding(server: Server) 
     from test_incremental import NEW_CODE
 
     facts, page = server.root / "content/codes/418.toml", server.root / "content/en/418.md"
-    page.write_text('+++\nsummary = "Short and stout."\n+++\n## What it means {#meaning}\n\nA joke; see [[404]].\n', encoding="utf-8")
+    page.write_text(
+        '+++\nsummary = "Short and stout."\n+++\n## What it means {#meaning}\n\nA joke; see [[404]].\n',
+        encoding="utf-8",
+    )
     facts.write_text(NEW_CODE, encoding="utf-8")
     server.wait_for("/418/", "Short and stout.")
     assert "/418/" in server.get("/4xx/")[1]

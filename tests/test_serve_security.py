@@ -56,7 +56,9 @@ class Server:
     def host(self) -> str:
         return f"127.0.0.1:{self.port}"
 
-    def get(self, path: str, *, host: str | None = None, method: str = "GET", headers: dict[str, str] | None = None) -> tuple[int, dict[str, str], bytes]:
+    def get(
+        self, path: str, *, host: str | None = None, method: str = "GET", headers: dict[str, str] | None = None
+    ) -> tuple[int, dict[str, str], bytes]:
         """(status, headers, body) of one request with exactly this path and Host."""
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=TIMEOUT)
         try:
@@ -72,8 +74,13 @@ class Server:
 
     def upgrade(self, headers: dict[str, str]) -> int:
         """The status of a websocket handshake on /livereload with these headers."""
-        lines = ["GET /livereload HTTP/1.1", "Upgrade: websocket", "Connection: Upgrade",
-                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==", "Sec-WebSocket-Version: 13"]
+        lines = [
+            "GET /livereload HTTP/1.1",
+            "Upgrade: websocket",
+            "Connection: Upgrade",
+            "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+            "Sec-WebSocket-Version: 13",
+        ]
         lines += [f"{name}: {value}" for name, value in headers.items()]
         with socket.create_connection(("127.0.0.1", self.port), timeout=TIMEOUT) as client:
             client.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
@@ -116,16 +123,31 @@ def test_pages_are_served_with_the_reload_client(server: Server) -> None:
     assert status == 302 and headers["location"] == "/sub/"
 
 
-@pytest.mark.parametrize("host", ["evil.example", "evil.example:{port}", "127.0.0.1", "127.0.0.2:{port}", "localhost.evil.example:{port}"])
+@pytest.mark.parametrize(
+    "host", ["evil.example", "evil.example:{port}", "127.0.0.1", "127.0.0.2:{port}", "localhost.evil.example:{port}"]
+)
 def test_a_foreign_host_is_refused(server: Server, host: str) -> None:
     status, _, body = server.get("/", host=host.format(port=server.port))
     assert status == 403 and b"home" not in body
 
 
-@pytest.mark.parametrize("path", [
-    "/../secret.txt", "/%2e%2e/secret.txt", "/sub/%2e%2e/%2e%2e/secret.txt", "/..%2fsecret.txt", "/leak.txt", "/passwd",
-    "/%2fetc/passwd", "//etc/passwd", "/sub%5c..%5c..%5csecret.txt", "/.hidden", "/%00", "/index.html%00.txt",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/sub/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/leak.txt",
+        "/passwd",
+        "/%2fetc/passwd",
+        "//etc/passwd",
+        "/sub%5c..%5c..%5csecret.txt",
+        "/.hidden",
+        "/%00",
+        "/index.html%00.txt",
+    ],
+)
 def test_nothing_outside_the_output_is_served(server: Server, path: str) -> None:
     status, _, body = server.get(path)
     assert status in (403, 404), (path, status)
@@ -142,12 +164,15 @@ def test_a_fifo_in_the_output_does_not_hang_the_server(server: Server) -> None:
     assert server.get("/")[0] == 200  # and it still answers
 
 
-@pytest.mark.parametrize("path", [
-    "/" + "a" * 5000,  # over the server's own limit
-    "/" + "a" * 300,  # one name over the system's 255
-    "/sub/" + "b" * 1000 + "/x",
-    "/" + "/".join(["a" * 200] * 9),  # a path the system finds too long
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/" + "a" * 5000,  # over the server's own limit
+        "/" + "a" * 300,  # one name over the system's 255
+        "/sub/" + "b" * 1000 + "/x",
+        "/" + "/".join(["a" * 200] * 9),  # a path the system finds too long
+    ],
+)
 def test_overlong_or_impossible_paths_get_414_or_404(server: Server, path: str) -> None:
     status, _, _ = server.get(path)
     assert status in (404, 414), (path, status)
@@ -170,17 +195,31 @@ def test_the_websocket_accepts_this_servers_pages(server: Server) -> None:
         assert server.upgrade({"Host": f"{host}:{server.port}", "Origin": f"http://{host}:{server.port}"}) == 101
 
 
-@pytest.mark.parametrize("headers", [
-    {"Host": "{here}"},  # no Origin: Tornado would not call check_origin
-    {"Host": "{here}", "Origin": "http://evil.example"},
-    {"Host": "{here}", "Origin": "null"},
-    {"Host": "{here}", "Origin": "https://127.0.0.1:{port}"},
-    {"Host": "{here}", "Sec-Fetch-Site": "same-origin"},  # Tornado trusts this without an Origin
-    {"Host": "{here}", "Origin": "http://evil.example", "Sec-Fetch-Site": "none"},
-    {"Host": "evil.example:{port}", "Origin": "http://evil.example:{port}"},  # DNS rebinding: Origin equals Host
-    {"Host": "evil.example:{port}", "Origin": "http://127.0.0.1:{port}"},
-    {"Origin": "http://127.0.0.1:{port}"},  # no Host
-], ids=["no-origin", "foreign-origin", "null-origin", "other-scheme", "fetch-site-only", "fetch-site-none", "rebinding", "foreign-host", "no-host"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Host": "{here}"},  # no Origin: Tornado would not call check_origin
+        {"Host": "{here}", "Origin": "http://evil.example"},
+        {"Host": "{here}", "Origin": "null"},
+        {"Host": "{here}", "Origin": "https://127.0.0.1:{port}"},
+        {"Host": "{here}", "Sec-Fetch-Site": "same-origin"},  # Tornado trusts this without an Origin
+        {"Host": "{here}", "Origin": "http://evil.example", "Sec-Fetch-Site": "none"},
+        {"Host": "evil.example:{port}", "Origin": "http://evil.example:{port}"},  # DNS rebinding: Origin equals Host
+        {"Host": "evil.example:{port}", "Origin": "http://127.0.0.1:{port}"},
+        {"Origin": "http://127.0.0.1:{port}"},  # no Host
+    ],
+    ids=[
+        "no-origin",
+        "foreign-origin",
+        "null-origin",
+        "other-scheme",
+        "fetch-site-only",
+        "fetch-site-none",
+        "rebinding",
+        "foreign-host",
+        "no-host",
+    ],
+)
 def test_the_websocket_refuses_foreign_or_missing_host_and_origin(server: Server, headers: dict[str, str]) -> None:
     filled = {k: v.format(here=server.host, port=server.port) for k, v in headers.items()}
     assert server.upgrade(filled) in (400, 403)

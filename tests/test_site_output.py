@@ -28,8 +28,14 @@ def test_every_internal_link_and_fragment_resolves() -> None:
 
 def test_a_code_page_transfers_under_30_kb() -> None:
     files = site().files
-    assets = sum(len(gzip.compress(files[f"static/{name}"], mtime=0)) for name in ("style.css", "search.js", "favicon.svg"))
-    heaviest = max(len(gzip.compress(data, mtime=0)) for name, data in files.items() if re.fullmatch(r"(\w+/)?\d{3}/index.html", name))
+    assets = sum(
+        len(gzip.compress(files[f"static/{name}"], mtime=0)) for name in ("style.css", "search.js", "favicon.svg")
+    )
+    heaviest = max(
+        len(gzip.compress(data, mtime=0))
+        for name, data in files.items()
+        if re.fullmatch(r"(\w+/)?\d{3}/index.html", name)
+    )
     assert heaviest + assets < 30 * 1024
 
 
@@ -76,5 +82,9 @@ def test_not_found_page_works_at_any_depth_and_in_every_language() -> None:
     assert 'data-base="/http-status/"' in page
     assert re.search(r'<html lang="en".*<h1>Page not found</h1>', page, re.S)  # the default language without JavaScript
     for prefix, lang, text in (("zh", "zh-Hans", "页面不存在"), ("ru", "ru", "Страница не найдена")):
-        assert re.search(rf'<template data-prefix="{prefix}" data-lang="{lang}" data-title="{text} — [^"]+">.*?<h1>{text}</h1>', page, re.S)
+        assert re.search(
+            rf'<template data-prefix="{prefix}" data-lang="{lang}" data-title="{text} — [^"]+">.*?<h1>{text}</h1>',
+            page,
+            re.S,
+        )
     assert 'rel="canonical"' not in page and '<meta name="robots" content="noindex">' in page

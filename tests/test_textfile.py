@@ -60,7 +60,9 @@ def test_a_file_exactly_at_the_limit_is_read_and_one_byte_more_is_not(tmp_path: 
     (tmp_path / "full").write_bytes(b"a" * MAX_FILE_BYTES)
     (tmp_path / "over").write_bytes(b"a" * (MAX_FILE_BYTES + 1))
     assert len(read_input(tmp_path / "full", tmp_path)) == MAX_FILE_BYTES
-    assert problems(read_input, tmp_path / "over", tmp_path) == [f"over:1: file is {MAX_FILE_BYTES + 1} bytes, over the limit of {MAX_FILE_BYTES}"]
+    assert problems(read_input, tmp_path / "over", tmp_path) == [
+        f"over:1: file is {MAX_FILE_BYTES + 1} bytes, over the limit of {MAX_FILE_BYTES}"
+    ]
 
 
 def test_a_folder_linking_back_into_the_project_is_walked_once(tmp_path: Path) -> None:

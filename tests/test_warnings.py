@@ -45,17 +45,30 @@ def test_the_translated_pages_are_current_translations() -> None:
         assert {states[(lang, f"warning-{code}")] for code in WARN_CODES} | {states[(lang, "warnings")]} == {"current"}
 
 
-@pytest.mark.parametrize(("files", "expected"), [
-    ({"content/warn-codes.toml": '[310]\nphrase = "x"\nspec = "RFC 9110"\nsection = "15.5.5"\n'},
-     "content/warn-codes.toml:1: warn code '310' must be three digits, 1xx or 2xx (RFC 7234 §5.5)"),
-    ({"content/warn-codes.toml": '[110]\nphrase = "x"\nspec = "RFC 9110"\nsection = "99"\n'},
-     "content/warn-codes.toml:4: 110: section 99 of 'RFC 9110' is not in content/specs.toml"),
-    ({"content/en/warning-111.md": '+++\nsummary = "x"\n+++\nText.\n'},
-     "content/en/warning-111.md:1: no warn code 111 in content/warn-codes.toml"),
-    ({"content/warn-codes.toml": '[110]\nphrase = "x"\nspec = "RFC 9110"\nsection = "15.5.5"\n'},
-     "content/en/warnings.md:1: required page is missing"),
-])
-def test_bad_warn_codes_are_reported_at_their_line(make_project: Callable[..., Path], files: dict[str, str], expected: str) -> None:
+@pytest.mark.parametrize(
+    ("files", "expected"),
+    [
+        (
+            {"content/warn-codes.toml": '[310]\nphrase = "x"\nspec = "RFC 9110"\nsection = "15.5.5"\n'},
+            "content/warn-codes.toml:1: warn code '310' must be three digits, 1xx or 2xx (RFC 7234 §5.5)",
+        ),
+        (
+            {"content/warn-codes.toml": '[110]\nphrase = "x"\nspec = "RFC 9110"\nsection = "99"\n'},
+            "content/warn-codes.toml:4: 110: section 99 of 'RFC 9110' is not in content/specs.toml",
+        ),
+        (
+            {"content/en/warning-111.md": '+++\nsummary = "x"\n+++\nText.\n'},
+            "content/en/warning-111.md:1: no warn code 111 in content/warn-codes.toml",
+        ),
+        (
+            {"content/warn-codes.toml": '[110]\nphrase = "x"\nspec = "RFC 9110"\nsection = "15.5.5"\n'},
+            "content/en/warnings.md:1: required page is missing",
+        ),
+    ],
+)
+def test_bad_warn_codes_are_reported_at_their_line(
+    make_project: Callable[..., Path], files: dict[str, str], expected: str
+) -> None:
     root = make_project(files, stamp=False)
     with pytest.raises(InputError) as raised:
         build_site(root, search=False)

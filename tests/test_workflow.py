@@ -36,8 +36,12 @@ def test_write_permissions_only_in_the_deploy_job() -> None:
 def test_every_action_is_pinned_to_a_full_sha_with_a_version_comment() -> None:
     uses = re.findall(r"uses: (\S+)(.*)", text())
     assert {u.split("@")[0] for u, _ in uses} == {
-        "actions/checkout", "actions/setup-python", "actions/cache", "actions/configure-pages",
-        "actions/upload-pages-artifact", "actions/deploy-pages",
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/cache",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
     }
     for action, comment in uses:
         assert re.fullmatch(r"[\w-]+/[\w-]+@[0-9a-f]{40}", action), action
@@ -54,7 +58,10 @@ def test_triggers_and_concurrency() -> None:
 
 def test_deploy_never_runs_for_pull_requests() -> None:
     found = jobs()
-    assert "github.event_name != 'pull_request'" in found["deploy"].splitlines()[0] or "github.event_name != 'pull_request'" in text().split("  deploy:\n")[1].splitlines()[0]
+    assert (
+        "github.event_name != 'pull_request'" in found["deploy"].splitlines()[0]
+        or "github.event_name != 'pull_request'" in text().split("  deploy:\n")[1].splitlines()[0]
+    )
     assert "needs: build" in found["deploy"]
 
 

@@ -26,15 +26,32 @@ def test_write_replaces_and_keeps_unchanged_files(tmp_path: Path) -> None:
     second = write_site(out, {"a.html": b"A", "c.html": b"C"}, tmp_path / "project")
     assert (second.written, second.unchanged, second.removed) == (1, 1, 1)
     digest = hashlib.sha256
-    assert snapshot(out) == {"a.html": b"A", "c.html": b"C", MANIFEST: f"a.html {digest(b'A').hexdigest()}\nc.html {digest(b'C').hexdigest()}\n".encode()}
+    assert snapshot(out) == {
+        "a.html": b"A",
+        "c.html": b"C",
+        MANIFEST: f"a.html {digest(b'A').hexdigest()}\nc.html {digest(b'C').hexdigest()}\n".encode(),
+    }
     assert (out / "a.html").stat().st_ino == inode  # not rewritten
-    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [".site.identities", ".site.lock", ".site.spare"]
-    assert snapshot(tmp_path / ".site.spare") == {"a.html": b"A", "b/index.html": b"B", MANIFEST: f"a.html {digest(b'A').hexdigest()}\nb/index.html {digest(b'B').hexdigest()}\n".encode()}
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")) == [
+        ".site.identities",
+        ".site.lock",
+        ".site.spare",
+    ]
+    assert snapshot(tmp_path / ".site.spare") == {
+        "a.html": b"A",
+        "b/index.html": b"B",
+        MANIFEST: f"a.html {digest(b'A').hexdigest()}\nb/index.html {digest(b'B').hexdigest()}\n".encode(),
+    }
 
 
 def test_the_spare_is_brought_up_to_date_and_swapped_in(tmp_path: Path) -> None:
     out, root = tmp_path / "site", tmp_path / "project"
-    sites = [{"a.html": b"A", "b/index.html": b"B"}, {"a.html": b"A2", "b/index.html": b"B"}, {"a.html": b"A3", "c.html": b"C"}, {"a.html": b"A3", "c.html": b"C"}]
+    sites = [
+        {"a.html": b"A", "b/index.html": b"B"},
+        {"a.html": b"A2", "b/index.html": b"B"},
+        {"a.html": b"A3", "c.html": b"C"},
+        {"a.html": b"A3", "c.html": b"C"},
+    ]
     for files in sites:
         write_site(out, files, root)
         assert {k: v for k, v in snapshot(out).items() if k != MANIFEST} == files
@@ -63,7 +80,9 @@ def test_a_file_written_in_pieces_is_kept_when_its_bytes_did_not_change(tmp_path
     assert (out / "codes.json").read_bytes() == b'{"a":2}\n'
 
 
-def test_cli_build_writes_site_and_summary(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_cli_build_writes_site_and_summary(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     root = make_project()
     code, out, err = cli("--root", str(root), "build")
     assert code == 0, err
@@ -72,7 +91,9 @@ def test_cli_build_writes_site_and_summary(make_project: Callable[..., Path], cl
     assert summary.startswith("Built ") and " pages in 3 languages in " in summary
 
 
-def test_failed_build_leaves_previous_site(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_failed_build_leaves_previous_site(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     root = make_project()
     assert cli("--root", str(root), "build")[0] == 0
     before = snapshot(root / "_site")
@@ -89,7 +110,9 @@ def test_failed_build_leaves_previous_site(make_project: Callable[..., Path], cl
 
 
 @pytest.mark.parametrize("target", [".", "..", "content", "templates", "locales", "content/en"])
-def test_output_inside_sources_is_refused(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], target: str) -> None:
+def test_output_inside_sources_is_refused(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], target: str
+) -> None:
     root = make_project()
     before = snapshot(root)
     code, _, err = cli("--root", str(root), "build", "--out", str(root / target))
@@ -98,7 +121,9 @@ def test_output_inside_sources_is_refused(make_project: Callable[..., Path], cli
     assert snapshot(root) == before
 
 
-def test_output_with_foreign_files_or_git_is_refused(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+def test_output_with_foreign_files_or_git_is_refused(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
     root = make_project()
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -116,7 +141,9 @@ def test_output_with_foreign_files_or_git_is_refused(make_project: Callable[...,
     assert cli("--root", str(root), "build", "--out", str(Path.home()))[0] == EXIT_OUTPUT
 
 
-def test_a_file_added_to_the_output_later_blocks_the_next_build(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_a_file_added_to_the_output_later_blocks_the_next_build(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     root = make_project()
     assert cli("--root", str(root), "build")[0] == 0
     (root / "_site" / "CNAME").write_text("example.org")
@@ -219,7 +246,9 @@ def test_glob_characters_in_the_output_name_touch_nothing_else(tmp_path: Path) -
     assert (tmp_path / "s*/a.html").read_bytes() == b"C"
 
 
-def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]) -> None:
+def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]]
+) -> None:
     root = make_project()
     assert cli("--root", str(root), "build")[1].splitlines()[-1].startswith("Built ")
     assert cli("--root", str(root), "build")[1].startswith("Up to date: no input changed")
@@ -238,10 +267,14 @@ def test_no_change_rebuild_is_skipped_until_an_input_or_output_changes(make_proj
     assert cli("--root", str(root), "build", "--no-cache")[1].startswith("Built ")
 
 
-def test_an_output_that_cannot_be_written_is_one_line_and_exit_73(make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path) -> None:
+def test_an_output_that_cannot_be_written_is_one_line_and_exit_73(
+    make_project: Callable[..., Path], cli: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
     root = make_project()
     (tmp_path / "a-file").write_text("x")
     code, _, err = cli("--root", str(root), "build", "--out", str(tmp_path / "a-file" / "site"))
     assert code == EXIT_OUTPUT
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
-    assert err.startswith(f"error: {tmp_path / 'a-file'}") and err.rstrip().endswith("nothing was changed in the output")
+    assert err.startswith(f"error: {tmp_path / 'a-file'}") and err.rstrip().endswith(
+        "nothing was changed in the output"
+    )

@@ -24,7 +24,9 @@ def differences(recorded: dict[str, Any], measured: dict[str, Any]) -> list[str]
     versions = {c["key"]: c["version"] for c in recorded.get("clients", [])}
     for client in measured["clients"]:
         if versions.get(client["key"]) != client["version"]:
-            found.append(f"{client['name']}: version {versions.get(client['key'])} recorded, {client['version']} measured")
+            found.append(
+                f"{client['name']}: version {versions.get(client['key'])} recorded, {client['version']} measured"
+            )
     old_codes, new_codes = recorded.get("codes", {}), measured["codes"]
     for code in sorted(old_codes.keys() | new_codes.keys(), key=int):
         old, new = old_codes.get(code, {}), new_codes.get(code, {})
@@ -63,8 +65,11 @@ def main(argv: list[str] | None = None) -> int:
     for line in found:
         print(line, file=sys.stderr)
     if found:
-        print(f"{len(found)} difference(s) from {DATA.relative_to(ROOT)}: if a client changed, run "
-              "`python -m tools.clients --update` and review the diff.", file=sys.stderr)
+        print(
+            f"{len(found)} difference(s) from {DATA.relative_to(ROOT)}: if a client changed, run "
+            "`python -m tools.clients --update` and review the diff.",
+            file=sys.stderr,
+        )
         return 1
     print(f"All recorded behaviours confirmed ({time.monotonic() - started:.0f} s).")
     return 0

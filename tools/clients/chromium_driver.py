@@ -17,8 +17,14 @@ from typing import Any
 TIMEOUT_MS = 10_000
 TABS = 4  # probes run at once
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 PATHS = ("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome")
 
@@ -53,7 +59,7 @@ FORM = """(probe) => {
 def executable() -> str:
     """$CHROMIUM, else the first of PATHS that exists."""
     chosen = os.environ.get("CHROMIUM")
-    for path in ([chosen] if chosen else PATHS):
+    for path in [chosen] if chosen else PATHS:
         if os.access(path, os.X_OK):
             return path
     raise SystemExit(f"Chromium not found at {chosen or ', '.join(PATHS)} (Debian: apt-get install chromium)")
@@ -129,7 +135,9 @@ async def measure(mode: str, blank: str, probes: list[dict[str, Any]]) -> dict[s
     queue = list(reversed(probes))
     with tempfile.TemporaryDirectory(prefix="clients-chromium-") as profile:
         async with async_playwright() as playwright:
-            context = await playwright.chromium.launch_persistent_context(profile, executable_path=executable(), headless=True, args=ARGS)
+            context = await playwright.chromium.launch_persistent_context(
+                profile, executable_path=executable(), headless=True, args=ARGS
+            )
             try:
 
                 async def worker() -> None:

@@ -54,16 +54,33 @@ CLIENTS = (
     Client("urllib", "urllib.request", "Python", (*PY, "tools.clients.py_driver", "urllib")),
     Client("node", "Node.js fetch", "Node.js", ("node", str(HERE / "node_fetch.mjs"))),
     Client("java", "Java HttpClient", "Java", ("java", str(HERE / "JavaHttpClient.java"))),
-    Client("chromium", "Chromium navigation", "Chromium", (*PY, "tools.clients.chromium_driver", "nav"), navigation=True, browser=True),
-    Client("chromium-fetch", "Chromium fetch()", "Chromium", (*PY, "tools.clients.chromium_driver", "fetch"), browser=True),
+    Client(
+        "chromium",
+        "Chromium navigation",
+        "Chromium",
+        (*PY, "tools.clients.chromium_driver", "nav"),
+        navigation=True,
+        browser=True,
+    ),
+    Client(
+        "chromium-fetch", "Chromium fetch()", "Chromium", (*PY, "tools.clients.chromium_driver", "fetch"), browser=True
+    ),
 )
 
 
 def _run_driver(client: Client, base: str, codes: list[int]) -> dict[str, Any]:
     """Start one driver with its probes; return its {"version", "results"}."""
     items = [
-        {"id": f"{code}/{p.name}", "name": p.name, "method": p.method, "url": f"{base}/{client.key}/{code}/{p.name}/start", "body": p.body, "expect": p.expect}
-        for code in codes for p in client.plan(code)
+        {
+            "id": f"{code}/{p.name}",
+            "name": p.name,
+            "method": p.method,
+            "url": f"{base}/{client.key}/{code}/{p.name}/start",
+            "body": p.body,
+            "expect": p.expect,
+        }
+        for code in codes
+        for p in client.plan(code)
     ]
     command = list(client.command)
     if client.key.startswith("chromium"):
@@ -78,7 +95,9 @@ def _run_driver(client: Client, base: str, codes: list[int]) -> dict[str, Any]:
             key, status, error, size = row.split("\t")
             results[key] = {"error": error} if error else {"status": int(status), "body": int(size)}
         return {"version": version, "results": results}
-    done = subprocess.run(command, input=json.dumps(items), capture_output=True, text=True, timeout=DRIVER_TIMEOUT, cwd=ROOT)
+    done = subprocess.run(
+        command, input=json.dumps(items), capture_output=True, text=True, timeout=DRIVER_TIMEOUT, cwd=ROOT
+    )
     _check(client, done)
     return json.loads(done.stdout)
 
@@ -96,7 +115,9 @@ def _error(kind: str) -> str:
     return "timeout" if kind in TIMEOUTS else kind
 
 
-def observe(code: int, probe: str, result: dict[str, Any], hits: list[Hit], first_method: str, *, steady: bool = True) -> dict[str, Any]:
+def observe(
+    code: int, probe: str, result: dict[str, Any], hits: list[Hit], first_method: str, *, steady: bool = True
+) -> dict[str, Any]:
     """What one client did in one probe, from its own result and the server's log."""
     starts = [h for h in hits if h.step == "start"]
     others = [h for h in hits if h.step != "start"]
@@ -132,7 +153,10 @@ def run(clients: tuple[Client, ...] = CLIENTS, codes: list[int] | None = None, j
         log = server.log
         data: dict[str, Any] = {
             "about": ABOUT,
-            "clients": [{"key": c.key, "name": c.name, "product": c.product, "version": outputs[c.key]["version"]} for c in clients],
+            "clients": [
+                {"key": c.key, "name": c.name, "product": c.product, "version": outputs[c.key]["version"]}
+                for c in clients
+            ],
             "codes": {},
         }
         for code in codes:
@@ -141,7 +165,12 @@ def run(clients: tuple[Client, ...] = CLIENTS, codes: list[int] | None = None, j
                 for p in client.plan(code):
                     result = outputs[client.key]["results"][f"{code}/{p.name}"]
                     table.setdefault(p.name, {})[client.key] = observe(
-                        code, p.name, result, log.of(client.key, code, p.name), p.method, steady=(client.key, code, p.name) not in UNSTABLE_COUNTS
+                        code,
+                        p.name,
+                        result,
+                        log.of(client.key, code, p.name),
+                        p.method,
+                        steady=(client.key, code, p.name) not in UNSTABLE_COUNTS,
                     )
             data["codes"][str(code)] = table
     return data
@@ -162,7 +191,10 @@ def dump(data: dict[str, Any]) -> str:
         lines.append(f'  "{code}": {{')
         for j, (probe, cells) in enumerate(table.items()):
             lines.append(f'   "{probe}": {{')
-            lines += [f'    "{key}": {one(seen)}{"," if k + 1 < len(cells) else ""}' for k, (key, seen) in enumerate(cells.items())]
+            lines += [
+                f'    "{key}": {one(seen)}{"," if k + 1 < len(cells) else ""}'
+                for k, (key, seen) in enumerate(cells.items())
+            ]
             lines.append("   }" + ("," if j + 1 < len(table) else ""))
         lines.append("  }" + ("," if i + 1 < len(codes) else ""))
     lines += [" }", "}"]

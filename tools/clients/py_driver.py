@@ -17,14 +17,18 @@ TIMEOUT = 8.0  # seconds per request; the harness bounds the whole run too
 def _requests(probe: dict[str, Any]) -> tuple[int, int]:
     import requests
 
-    response = requests.request(probe["method"], probe["url"], data=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT)
+    response = requests.request(
+        probe["method"], probe["url"], data=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT
+    )
     return response.status_code, len(response.content)
 
 
 def _httpx(probe: dict[str, Any]) -> tuple[int, int]:
     import httpx
 
-    response = httpx.request(probe["method"], probe["url"], content=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT)
+    response = httpx.request(
+        probe["method"], probe["url"], content=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT
+    )
     return response.status_code, len(response.content)
 
 
@@ -32,7 +36,9 @@ def _urllib3(probe: dict[str, Any]) -> tuple[int, int]:
     import urllib3
 
     # urllib3.request(): the module's own PoolManager, default Retry (3) and redirects on.
-    response = urllib3.request(probe["method"], probe["url"], body=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT)
+    response = urllib3.request(
+        probe["method"], probe["url"], body=probe["body"] or None, headers=_headers(probe), timeout=TIMEOUT
+    )
     return response.status, len(response.data)
 
 

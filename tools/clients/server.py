@@ -42,7 +42,11 @@ class Log:
         """Record a hit; return how many requests its probe's first URL has had (this one included)."""
         with self._lock:
             self.hits.append(hit)
-            return sum(1 for h in self.hits if (h.client, h.code, h.probe, h.step) == (hit.client, hit.code, hit.probe, "start"))
+            return sum(
+                1
+                for h in self.hits
+                if (h.client, h.code, h.probe, h.step) == (hit.client, hit.code, hit.probe, "start")
+            )
 
     def of(self, client: str, code: int, probe: str) -> list[Hit]:
         """The hits of one probe, in order of arrival."""
@@ -88,11 +92,19 @@ class _Handler(socketserver.StreamRequestHandler):
             return
         client, code, probe, step = parts[0], int(parts[1]), parts[2], parts[3]
         expect = headers.get("expect", "").lower() == "100-continue"
-        answer = reply(code, probe, expect_sent=expect) if step == "start" else Reply(200, [("Cache-Control", "no-store")], b"next")
+        answer = (
+            reply(code, probe, expect_sent=expect)
+            if step == "start"
+            else Reply(200, [("Cache-Control", "no-store")], b"next")
+        )
         if answer.continue_first:
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
             self.wfile.flush()
-        received = self._body(headers) if method not in ("GET", "HEAD") or "content-length" in headers or "transfer-encoding" in headers else 0
+        received = (
+            self._body(headers)
+            if method not in ("GET", "HEAD") or "content-length" in headers or "transfer-encoding" in headers
+            else 0
+        )
         count = self.server.log.add(Hit(client, code, probe, step, method, received, expect, at))
         if count > MAX_REQUESTS:
             return  # the bound: no answer, the connection closes
