@@ -21,7 +21,7 @@ from . import code_digest
 from .bodies import BodyCache, render_bodies
 from .catalogs import compile_catalog, load_catalogs
 from .config import SiteConfig, load_config, with_base_url
-from .content import Content, load_content
+from .content import Content, ParseMemo, load_content
 from .dates import last_changed, page_date, page_files
 from .errors import InputError, Problem, line_of_key
 from .extras import extra_files
@@ -70,6 +70,7 @@ class Caches:
     pages: PageCache | None = None
     renderers: dict[tuple[object, ...], Renderer] = field(default_factory=dict)  # by all a compiled template depends on
     dates: tuple[str, dict[str, dt.date]] | None = None  # (git HEAD, each content file's last commit date)
+    parsed: ParseMemo = field(default_factory=ParseMemo)  # content files parsed, by their text
 
     def content_dates(self, root: Path) -> dict[str, dt.date]:
         """Each content file's last commit date, read from git again only when HEAD moved (the
@@ -165,7 +166,7 @@ def load_inputs(root: Path, *, base_url: str | None = None, caches: Caches | Non
     problems: list[Problem] = []
     content = catalogs = None
     try:
-        content = load_content(config)
+        content = load_content(config, caches.parsed if caches is not None else None)
     except InputError as error:
         problems += error.problems
     try:

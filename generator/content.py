@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -218,15 +219,43 @@ def page_keys(codes: dict[int, Code], warn_codes: dict[int, WarnCode] | None = N
     return ("home", *CLASSES, *(str(c) for c in sorted(codes)), *warnings)
 
 
-def load_content(config: SiteConfig) -> Content:
-    """Read and check everything under `content/`; raise InputError listing every problem."""
+class ParseMemo:
+    """Parsed facts files and pages by all their parse depends on (text, path, arguments): the dev
+    server keeps one between rebuilds, so that an edit parses again only the files whose text
+    changed (parsing TOML was half the time of a rebuild of the real site). Every file is still
+    read and checked on every build; only entries used by the last build are kept."""
+
+    def __init__(self) -> None:
+        self.kept: dict[tuple[object, ...], Code | Page] = {}
+        self.used: dict[tuple[object, ...], Code | Page] = {}
+        self.specs = ""  # the specifications facts files are checked against, as loaded for this build
+
+    def parse(self, key: tuple[object, ...], parse: Callable[[], Code | Page]) -> Code | Page:
+        """The result of `parse()`, reused when a build before parsed the same `key`."""
+        found = self.kept.get(key)
+        if found is None:
+            found = parse()  # an InputError is raised, never kept
+        self.used[key] = found
+        return found
+
+    def next_build(self) -> None:
+        """Forget what the last build did not use."""
+        self.kept, self.used = self.used, {}
+
+
+def load_content(config: SiteConfig, memo: ParseMemo | None = None) -> Content:
+    """Read and check everything under `content/`; raise InputError listing every problem.
+    With `memo`, files whose text a previous build parsed are not parsed again."""
     root = config.root
+    memo = memo if memo is not None else ParseMemo()
+    memo.next_build()
     problems: list[Problem] = []
     specs = _collect(problems, load_specs, root)
+    memo.specs = repr(sorted(specs.items())) if specs is not None else ""
     codes: dict[int, Code] = {}
     seen: dict[int, str] = {}
     for path in list_folder(root / "content" / "codes", root):
-        code = _collect(problems, load_code, path, root, specs, config.max_code)
+        code = _collect(problems, load_code, path, root, specs, config.max_code, memo)
         if code is None:
             continue
         stem = path.name.split(".")[0]
@@ -246,7 +275,9 @@ def load_content(config: SiteConfig) -> Content:
     pages: dict[tuple[str, str], Page] = {}
     for lang in config.languages:
         for path in list_folder(root / "content" / lang.code, root):
-            page = _collect(problems, load_page, path, root, lang.code, default=lang.code == config.default_language)
+            page = _collect(
+                problems, load_page, path, root, lang.code, default=lang.code == config.default_language, memo=memo
+            )
             if page is not None:
                 pages[(page.lang, page.key)] = page
     content = Content(
@@ -485,12 +516,20 @@ def _check_meaning(
     return problems
 
 
-def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599) -> Code:
+def load_code(
+    path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599, memo: ParseMemo | None = None
+) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     if path.suffix != ".toml":
         raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
-    return parse_code(read_text(path, root), path=shown, specs=specs, max_code=max_code)
+    text = read_text(path, root)
+    if memo is None:
+        return parse_code(text, path=shown, specs=specs, max_code=max_code)
+    key = ("code", shown, text, max_code, memo.specs)
+    code = memo.parse(key, lambda: parse_code(text, path=shown, specs=specs, max_code=max_code))
+    assert isinstance(code, Code)
+    return code
 
 
 def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> Page:
@@ -524,7 +563,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
     )
 
 
-def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
+def load_page(path: Path, root: Path, lang: str, *, default: bool, memo: ParseMemo | None = None) -> Page:
     """Read one Markdown page."""
     shown = display_path(path, root)
     key = path.name.removesuffix(".md")
@@ -540,7 +579,15 @@ def load_page(path: Path, root: Path, lang: str, *, default: bool) -> Page:
                 )
             ]
         )
-    return parse_page(read_text(path, root), path=shown, lang=lang, key=key, default=default)
+    text = read_text(path, root)
+    if memo is None:
+        return parse_page(text, path=shown, lang=lang, key=key, default=default)
+    page = memo.parse(
+        ("page", shown, text, lang, key, default),
+        lambda: parse_page(text, path=shown, lang=lang, key=key, default=default),
+    )
+    assert isinstance(page, Page)
+    return page
 
 
 def load_constants(root: Path) -> tuple[Framework, ...]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sitekit import stamp_all
 
-from generator.build import build_site
+from generator.build import Caches, build_site
 from generator.errors import InputError
 from generator.serve import Session
 from generator.write import MANIFEST, read_manifest
@@ -168,3 +168,23 @@ def test_a_rebuild_that_fails_unexpectedly_never_stops_the_next(
     watcher.rebuild()
     assert reports[-1] == []
     assert b"One more sentence." in session.files["404/index.html"]
+
+
+def test_a_rebuild_parses_only_the_files_whose_text_changed(make_project: Callable[..., Path]) -> None:
+    """The dev server keeps parsed pages and facts between rebuilds: an unchanged file is not parsed
+    again, an edited one is, and facts are checked again when the specifications they cite change."""
+    root = project(make_project)
+    caches = Caches()
+    first = build_site(root, caches=caches, search=False).content
+    again = build_site(root, caches=caches, search=False).content
+    assert all(again.pages[where] is page for where, page in first.pages.items())
+    assert all(again.codes[number] is code for number, code in first.codes.items())
+    apply(root, "english prose (translations become outdated)")
+    edited = build_site(root, caches=caches, search=False).content
+    assert edited.pages[("en", "404")] is not first.pages[("en", "404")]
+    assert "One more sentence." in edited.pages[("en", "404")].body
+    assert edited.pages[("en", "499")] is first.pages[("en", "499")]
+    specs = root / "content" / "specs.toml"
+    specs.write_text(specs.read_text(encoding="utf-8").replace('"15.5.5" = "404 Not Found"\n', ""), encoding="utf-8")
+    with pytest.raises(InputError, match=r"content/codes/404\.toml:\d+: section '15\.5\.5' of RFC 9110 is not in"):
+        build_site(root, caches=caches, search=False)
