@@ -160,11 +160,20 @@ def check_output_dir(out: Path, root: Path) -> None:
 
 def _entries(directory: Path) -> set[str]:
     """Relative paths of every file, folder and symlink below `directory` (symlinks not followed)."""
-    found = set()
+    return set(_kinds(directory))
+
+
+def _kinds(directory: Path) -> dict[str, bool]:
+    """Every file, folder and symlink below `directory` by relative path: True for a real folder
+    (symlinks not followed; the kind comes with the listing, no stat per entry)."""
+    found = {}
     for dirpath, dirnames, filenames in os.walk(directory):
-        base = Path(dirpath).relative_to(directory)
-        for name in dirnames + filenames:
-            found.add((base / name).as_posix())
+        base = os.path.relpath(dirpath, directory)
+        prefix = "" if base == "." else base.replace(os.sep, "/") + "/"
+        for name in dirnames:  # os.walk lists a symlink to a folder here, and does not enter it
+            found[prefix + name] = not os.path.islink(os.path.join(dirpath, name))
+        for name in filenames:
+            found[prefix + name] = False
     return found
 
 
@@ -297,6 +306,7 @@ class Staging:
             (self.directory / MANIFEST).unlink(missing_ok=True)
         self.kept = _entries_of(kept, known.get(str(self.directory), {}))
         self.directory.mkdir(mode=FOLDER_MODE, parents=True, exist_ok=True)
+        self._real = os.path.realpath(self.directory)
         self.recorded: dict[str, bytes] = {}
         self.written = self.unchanged = 0
         self._made: set[str] = set()
@@ -352,16 +362,21 @@ class Staging:
         return False
 
     def _write(self, name: str, parts: Iterable[bytes]) -> None:
-        """Write a file afresh (a new inode: the old one may be a link into the live site)."""
+        """Write a file afresh: a new inode, as the old one may be a link into the live site. In
+        place, not through a temporary file: the spare is not served, and a build that stops
+        half-way leaves it without a manifest, so the next build never trusts what it holds."""
         target = self._target(name)
-        temporary = f"{target}.tmp-{os.getpid()}"
-        self._write_file(temporary, parts)
-        os.replace(temporary, target)
+        try:
+            self._write_file(target, parts, exclusive=True)
+        except FileExistsError:
+            os.unlink(target)
+            self._write_file(target, parts, exclusive=True)
 
     @staticmethod
-    def _write_file(path: str, parts: Iterable[bytes]) -> bytes:
+    def _write_file(path: str, parts: Iterable[bytes], *, exclusive: bool = False) -> bytes:
         digest = hashlib.sha256()
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, FILE_MODE)
+        how = os.O_EXCL if exclusive else os.O_TRUNC
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | how | os.O_CLOEXEC | os.O_NOFOLLOW, FILE_MODE)
         try:
             os.fchmod(descriptor, FILE_MODE)
             for part in parts:
@@ -379,8 +394,8 @@ class Staging:
         parent = os.path.dirname(target)
         if parent not in self._made:
             os.makedirs(parent, mode=FOLDER_MODE, exist_ok=True)
-            base, real = os.path.realpath(self._staging), os.path.realpath(parent)
-            if real != base and not real.startswith(base + os.sep):  # a symlinked folder in the spare
+            real = os.path.realpath(parent)
+            if real != self._real and not real.startswith(self._real + os.sep):  # a symlinked folder in the spare
                 raise OutputRefused(f"refusing to write {name!r}: its folder {parent} leads out of the output")
             self._made.add(parent)
         return target
@@ -388,21 +403,28 @@ class Staging:
     def commit(self) -> WriteStats:
         """Remove what this build did not make, write the manifest and swap the spare in place of `out`."""
         wanted = _folders(self.recorded)
-        for entry in sorted(_entries(self.directory), key=lambda e: e.count("/"), reverse=True):
-            path = self.directory / entry
-            if entry in self.recorded and identity(str(path)) is not None:
-                continue
-            if entry in wanted and path.is_dir() and not path.is_symlink():
+        staged_ids: dict[str, Identity] = {}
+        kinds = _kinds(self.directory)
+        for entry in sorted(kinds, key=lambda e: e.count("/"), reverse=True):
+            path = os.path.join(self._staging, entry)
+            if entry in self.recorded and not kinds[entry]:
+                found = identity(path)
+                if found is not None:
+                    staged_ids[entry] = found
+                    continue
+            if entry in wanted and kinds[entry]:
                 os.chmod(path, FOLDER_MODE)
                 continue
-            if path.is_dir() and not path.is_symlink():
+            if kinds[entry]:
                 shutil.rmtree(path)
             else:
-                path.unlink()
+                os.unlink(path)
         os.chmod(self.directory, FOLDER_MODE)
+        missing = sorted(set(self.recorded) - set(staged_ids))
+        if missing:
+            raise OutputRefused(f"{missing[0]}: missing from the site in {self.directory}")
         removed = len(set(self.live) - set(self.recorded))
         write_manifest(self.directory, self.recorded)
-        staged_ids = identities_of(self.directory, self.recorded)
         _swap(self.directory, self.out)
         write_identities(
             self.out,
