@@ -36,6 +36,9 @@ WATCHED = ("content", "templates", "locales", "site.toml")
 MAX_PATH = 2048  # longer request paths get 414
 IDLE_SECONDS = 30.0  # a connection that sends nothing (or a request too slowly) for this long is closed
 QUIET_SECONDS = 0.03  # a burst of saves ends after this long without another change
+# Pagefind takes about a second of both cores on the real site: it starts once rebuilds have
+# paused this long, so that saves in quick succession are not slowed by it.
+SEARCH_PAUSE_SECONDS = 1.0
 LIVERELOAD_JS = Path(livereload.__file__).parent / "vendors" / "livereload.js"
 
 
@@ -370,9 +373,9 @@ class Watcher(threading.Thread):
 
 
 class SearchRefresher(threading.Thread):
-    """Brings the search index up to date after edits, beside the rebuilds: Pagefind runs
-    without the session's lock, so the next save is not held up; the new bundle is put in place
-    under it. (The browser is not reloaded for it: the search box fetches the index as it goes.)"""
+    """Brings the search index up to date after edits, beside the rebuilds, once they pause:
+    Pagefind runs without the session's lock, so the next save is not held up; the new bundle is
+    put in place under it. (The browser is not reloaded for it: the search box fetches the index as it goes.)"""
 
     def __init__(self, session: Session, lock: threading.Lock) -> None:
         super().__init__(daemon=True, name="search")
@@ -387,9 +390,12 @@ class SearchRefresher(threading.Thread):
     def run(self) -> None:
         while True:
             self.wanted.wait()
-            if self.stopping.is_set():
-                return
-            self.wanted.clear()
+            while True:  # until no rebuild has asked for a refresh for SEARCH_PAUSE_SECONDS
+                if self.stopping.is_set():
+                    return
+                self.wanted.clear()
+                if not self.wanted.wait(SEARCH_PAUSE_SECONDS):
+                    break
             with self.lock:
                 job = self.session.search_job()
             if job is None:

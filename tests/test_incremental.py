@@ -188,3 +188,41 @@ def test_a_rebuild_parses_only_the_files_whose_text_changed(make_project: Callab
     specs.write_text(specs.read_text(encoding="utf-8").replace('"15.5.5" = "404 Not Found"\n', ""), encoding="utf-8")
     with pytest.raises(InputError, match=r"content/codes/404\.toml:\d+: section '15\.5\.5' of RFC 9110 is not in"):
         build_site(root, caches=caches, search=False)
+
+
+@pytest.mark.parametrize("pause", [60.0, 0.05])
+def test_the_search_index_is_refreshed_once_rebuilds_pause(
+    make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pause: float
+) -> None:
+    """Pagefind waits until no rebuild has asked for it for SEARCH_PAUSE_SECONDS, so that saves in
+    quick succession are not slowed by it (only 'not before' is timed, which no load can break)."""
+    import threading
+
+    from generator import serve
+
+    monkeypatch.setattr(serve, "SEARCH_PAUSE_SECONDS", pause)
+    root = make_project()
+    session = Session(root, tmp_path / "out")
+    session.rebuild(search=True)
+    zh_404 = root / "content" / "zh" / "404.md"
+    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
+    session.rebuild()
+    before = session.files
+    refresher = serve.SearchRefresher(session, threading.Lock())
+    refresher.start()
+    try:
+        refresher.wanted.set()
+        if pause > 1:
+            threading.Event().wait(1.0)
+            assert session.search_stale == {"zh"}, "the index was refreshed before rebuilds paused"
+            assert session.files is before
+        else:
+            for _ in range(6000):  # up to 60 s on a busy machine
+                if session.files is not before:  # apply_search put the new bundle in place
+                    break
+                threading.Event().wait(0.01)
+            assert dict(session.files) == dict(build_site(root).files)
+    finally:
+        refresher.stop()
+        refresher.join(60)
+    assert not refresher.is_alive()
