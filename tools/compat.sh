@@ -10,10 +10,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-find_python() {  # the first interpreter of the given versions that exists: on PATH or under pyenv
+find_python() {  # the first interpreter of the given versions that runs: under pyenv or on PATH
+  # (a pyenv shim such as python3.13 is on PATH even when that version is not selected, and fails
+  # when run: each candidate is run once, not only looked up)
   for version in "$@"; do
-    for candidate in "python$version" "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version"*/bin/python; do
-      if command -v "$candidate" >/dev/null 2>&1; then command -v "$candidate"; return 0; fi
+    for candidate in "${PYENV_ROOT:-$HOME/.pyenv}"/versions/"$version"*/bin/python "python$version"; do
+      if "$candidate" -c "import sys; sys.exit(sys.version_info[:2] != tuple(map(int, '$version'.split('.'))))" \
+        >/dev/null 2>&1; then
+        command -v "$candidate"
+        return 0
+      fi
     done
   done
   return 1
