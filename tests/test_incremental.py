@@ -217,7 +217,7 @@ def test_the_search_index_is_refreshed_once_rebuilds_pause(
             assert session.search_stale == {"zh"}, "the index was refreshed before rebuilds paused"
             assert session.files is before
         else:
-            for _ in range(6000):  # up to 60 s on a busy machine
+            for _ in range(18000):  # up to 180 s on a busy machine
                 if session.files is not before:  # apply_search put the new bundle in place
                     break
                 threading.Event().wait(0.01)

@@ -234,7 +234,7 @@ def test_reload_socket_checks_origin_and_sends_reload(server: Server) -> None:
         assert hello["command"] == "hello"
         await asyncio.sleep(0.2)
         edit(server.root / "content/en/410.md", "Removed on purpose", "Reload me")
-        message = await asyncio.wait_for(socket.read_message(), timeout=10)
+        message = await asyncio.wait_for(socket.read_message(), timeout=120)  # a rebuild on a busy machine
         socket.close()
         # close() only starts the closing handshake; wait for its end (read_message gives None),
         # or the socket outlives this event loop and its ResourceWarning fails a later test
