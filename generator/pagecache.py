@@ -9,6 +9,7 @@ place from the previous site, if that still holds them untouched."""
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import pickle
 from pathlib import Path
@@ -38,11 +39,18 @@ class PageCache:
 
     def key(self, template: str, lang: str, context: dict[str, Any]) -> bytes | None:
         """The key of one page, or None if its context cannot be pickled (never cached)."""
+        buffer = io.BytesIO()
+        pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+        # Without pickle's memo, equal views give equal bytes. With it, an object met twice is
+        # written once and then referred to, so the bytes depended on which fields shared objects:
+        # a page whose view was equal but built partly from objects kept from the build before
+        # (parsed pages, rendered bodies) got a new key and was rendered again.
+        pickler.fast = True
         try:
-            data = pickle.dumps((template, lang, context), protocol=pickle.HIGHEST_PROTOCOL)
-        except (pickle.PicklingError, TypeError, AttributeError):
+            pickler.dump((template, lang, context))
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError):
             return None
-        return hashlib.sha256(self.salts[lang] + data).digest()
+        return hashlib.sha256(self.salts[lang] + buffer.getvalue()).digest()
 
     def find(self, name: str, key: bytes | None) -> bytes | None:
         """The digest of `name` if it was rendered from `key`."""

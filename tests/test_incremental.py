@@ -12,7 +12,7 @@ from sitekit import stamp_all
 from generator.build import Caches, build_site
 from generator.errors import InputError
 from generator.serve import Session
-from generator.write import MANIFEST, read_manifest
+from generator.write import MANIFEST, Memory, read_manifest
 
 NEW_CODE = 'code = 418\nrelated = [404]\ncacheable = false\nbody = true\n\n[[meaning]]\nphrase = "I\'m a teapot"\nstatus = "unused"\nspec = "RFC 9110"\nsection = "15.5.5"\n'
 
@@ -226,3 +226,32 @@ def test_the_search_index_is_refreshed_once_rebuilds_pause(
         refresher.stop()
         refresher.join(60)
     assert not refresher.is_alive()
+
+
+def test_the_first_edit_after_start_renders_only_the_pages_it_changes(
+    make_project: Callable[..., Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Page keys depend on the views' values only: a view built partly from objects kept from the
+    build before (parsed pages, rendered bodies) has the same key as before, so the first edit
+    after the dev server starts renders what it changed, not the whole site again."""
+    from generator import pages
+
+    root = project(make_project)
+    session = Session(root, tmp_path / "out")
+    session.files = Memory()
+    session.rebuild(search=True)  # as `serve` starts
+    rendered: list[str] = []
+    real = pages.render_views
+
+    def counting(views, renderers, where):  # noqa: ANN001, ANN202 - the real function, counted
+        views = list(views)
+        rendered.extend(view.output for view in views)
+        return real(views, renderers, where)
+
+    monkeypatch.setattr(pages, "render_views", counting)
+    before = dict(session.files)
+    apply(root, "english prose (translations become outdated)")
+    session.rebuild()
+    changed_pages = {n for n, data in session.files.items() if n.endswith(".html") and before.get(n) != data}
+    assert "404/index.html" in changed_pages
+    assert sorted(rendered) == sorted(changed_pages)
