@@ -375,7 +375,8 @@ class Watcher(threading.Thread):
 class SearchRefresher(threading.Thread):
     """Brings the search index up to date after edits, beside the rebuilds, once they pause:
     Pagefind runs without the session's lock, so the next save is not held up; the new bundle is
-    put in place under it. (The browser is not reloaded for it: the search box fetches the index as it goes.)"""
+    put in place under it. (The browser is not reloaded for it: the search box fetches the index
+    as it goes.)"""
 
     def __init__(self, session: Session, lock: threading.Lock) -> None:
         super().__init__(daemon=True, name="search")
