@@ -516,16 +516,12 @@ def _check_meaning(
     return problems
 
 
-def load_code(
-    path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int = 599, memo: ParseMemo | None = None
-) -> Code:
+def load_code(path: Path, root: Path, specs: dict[str, Spec] | None, max_code: int, memo: ParseMemo) -> Code:
     """Read one facts file."""
     shown = display_path(path, root)
     if path.suffix != ".toml":
         raise InputError([Problem(shown, 1, "unexpected file: content/codes/ holds only <code>.toml files")])
     text = read_text(path, root)
-    if memo is None:
-        return parse_code(text, path=shown, specs=specs, max_code=max_code)
     key = ("code", shown, text, max_code, memo.specs)
     code = memo.parse(key, lambda: parse_code(text, path=shown, specs=specs, max_code=max_code))
     assert isinstance(code, Code)
@@ -563,7 +559,7 @@ def parse_page(text: str, *, path: str, lang: str, key: str, default: bool) -> P
     )
 
 
-def load_page(path: Path, root: Path, lang: str, *, default: bool, memo: ParseMemo | None = None) -> Page:
+def load_page(path: Path, root: Path, lang: str, *, default: bool, memo: ParseMemo) -> Page:
     """Read one Markdown page."""
     shown = display_path(path, root)
     key = path.name.removesuffix(".md")
@@ -580,8 +576,6 @@ def load_page(path: Path, root: Path, lang: str, *, default: bool, memo: ParseMe
             ]
         )
     text = read_text(path, root)
-    if memo is None:
-        return parse_page(text, path=shown, lang=lang, key=key, default=default)
     page = memo.parse(
         ("page", shown, text, lang, key, default),
         lambda: parse_page(text, path=shown, lang=lang, key=key, default=default),
