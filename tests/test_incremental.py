@@ -130,12 +130,17 @@ def test_edits_one_after_another_keep_equal_to_a_full_build(make_project: Callab
     assert dict(session.files) == dict(build_site(root, search=False).files)
 
 
+def edit_chinese_404(root: Path) -> None:
+    """Change words of the zh 404 page only (its search bundle goes stale)."""
+    zh_404 = root / "content" / "zh" / "404.md"
+    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
+
+
 def test_refreshed_search_bundles_equal_a_full_builds(make_project: Callable[..., Path], tmp_path: Path) -> None:
     root = make_project()
     session = Session(root, tmp_path / "out")
     session.rebuild(search=True)
-    zh_404 = root / "content" / "zh" / "404.md"
-    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
+    edit_chinese_404(root)
     session.rebuild()
     assert session.search_stale == {"zh"}  # only zh pages changed
     job = session.search_job()
@@ -204,8 +209,7 @@ def test_the_search_index_is_refreshed_once_rebuilds_pause(
     root = make_project()
     session = Session(root, tmp_path / "out")
     session.rebuild(search=True)
-    zh_404 = root / "content" / "zh" / "404.md"
-    zh_404.write_text(zh_404.read_text(encoding="utf-8").replace("这里什么都没有。", "斑马独角兽。"), encoding="utf-8")
+    edit_chinese_404(root)
     session.rebuild()
     before = session.files
     refresher = serve.SearchRefresher(session, threading.Lock())
